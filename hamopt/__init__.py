@@ -1,0 +1,10 @@
+"""hamopt: minimization by energy-conserving Hamiltonian dynamics.
+
+``minimize`` mirrors ``scipy.optimize.minimize``; ``custom`` plugs hamopt into
+``scipy.optimize.minimize(fun, x0, method=hamopt.custom, ...)``.
+"""
+from ._custom import custom
+from ._minimize import minimize
+
+__all__ = ["minimize", "custom"]
+__version__ = "0.1.0"

@@ -1,0 +1,27 @@
+"""``hamopt.custom``: hamopt as ``scipy.optimize.minimize(..., method=hamopt.custom)``."""
+from ._minimize import minimize
+
+__all__ = ["custom"]
+
+
+def custom(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None,
+           constraints=(), callback=None, **options):
+    """Run ``hamopt.minimize`` with the calling convention of scipy's custom methods.
+
+    ``scipy.optimize.minimize`` passes ``tol`` as the option ``tol`` and turns
+    ``jac=True`` into a memoizing ``fun`` with a ``jac`` callable; ``options``
+    are hamopt's keyword arguments. Hessians are not used and are ignored.
+
+    Examples
+    --------
+    >>> import scipy.optimize as so, hamopt
+    >>> res = so.minimize(so.rosen, [-1.2, 1.0], method=hamopt.custom,
+    ...                   jac=so.rosen_der, options={"rng": 0})
+    >>> bool(res.success)
+    True
+    """
+    if constraints is not None and len(constraints) > 0:
+        raise ValueError("hamopt does not support constraints")
+    if bounds is not None:
+        raise ValueError("hamopt does not support bounds yet")
+    return minimize(fun, x0, jac=jac, args=args, callback=callback, **options)

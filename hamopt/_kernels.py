@@ -1,0 +1,319 @@
+"""The leapfrog step of MixingOptimization.md, as fused numba kernels.
+
+One step, in the note's notation (h = dt/2, force = -eta grad F / (F - F0), eq. 9):
+
+    p_i      = p_{i-1/2} - h eta g_i / (F_i - F0)     second half kick (eq. 14)
+    monitor E_i (eq. 17); optionally rescale |p_i| to restore E (eq. 19)
+    rotate p_i: a full bounce (1.4.1) or a generalized bounce (eq. 21)
+    p_{i+1/2} = p_i - h eta g_i / (F_i - F0)          first half kick (eq. 15)
+    q_{i+1}   = q_i + dt 2 p_{i+1/2} / (1 + |p_{i+1/2}|^2)     drift (eq. 16)
+
+and then F, grad F are evaluated at q_{i+1} by the caller: one gradient per step.
+
+How the kernels do it cheaply and without overflow
+--------------------------------------------------
+* The momentum is stored as ``p = exp(lam) * u``. Near the minimum
+  ``|p|^2 = e^E / V - 1`` grows without bound (V -> 0), so ``lam`` carries the
+  size in log form and ``u`` stays of order one.
+* Every operation above maps p to a linear combination ``a u + b g + c z`` of
+  the three vectors u, g and the normal draws z, with scalar coefficients. The
+  kernels read the vectors once to get their six dot products (``_gram``), do
+  the whole step on the three coefficients in scalar arithmetic (the norm of
+  a combination is a quadratic form in the dot products), and write the
+  result with one more pass that also moves q (``_combine``). When the
+  quadratic form suffers cancellation (p nearly reverses) the combination is
+  written out and its dot products are recomputed exactly (``_materialize``).
+
+Everything here takes contiguous float64 arrays and scalars and returns
+numbers; the layout of those arrays is in ``_layout``.
+"""
+import math
+
+import numpy as np
+from numba import types
+
+from ._jit import jit
+from ._layout import (
+    Q, U, G, Z, X_BEST, G_BEST,
+    F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
+    FEV_PER_STEP, BOUNCE_EVERY, E, LAM, F, F_BEST, ENERGY_ERROR, MAX_ENERGY_ERROR,
+    NIT, NFEV, N_RESTORE_FAILED,
+    RUNNING, REACHED_TOL, MAXITER_REACHED, MAXFEV_REACHED, NON_FINITE,
+    BAD_GRADIENT_SHAPE,
+)
+
+# A quadratic form below this fraction of the size of its terms has lost too
+# many digits to cancellation; the combination is then computed explicitly.
+_CANCELLATION = 1e-4
+
+_work = types.float64[:, ::1]
+_vec = types.float64[::1]
+_ivec = types.int64[::1]
+
+
+@jit()
+def _gram(W, graw, weight_decay, with_z):
+    """Copy graw (+ the L2 term of eq. 24) into W[G]; return the dot products.
+
+    Returns (uu, ug, gg, uz, gz, zz, qq); the z terms are 0 unless with_z.
+    """
+    q, u, g, z = W[Q], W[U], W[G], W[Z]
+    n = q.shape[0]
+    uu = ug = gg = qq = 0.0
+    if weight_decay != 0.0:
+        for i in range(n):
+            qi = q[i]
+            gi = graw[i] + weight_decay * qi
+            g[i] = gi
+            ui = u[i]
+            uu += ui * ui
+            ug += ui * gi
+            gg += gi * gi
+            qq += qi * qi
+    else:
+        for i in range(n):
+            gi = graw[i]
+            g[i] = gi
+            ui = u[i]
+            uu += ui * ui
+            ug += ui * gi
+            gg += gi * gi
+    uz = gz = zz = 0.0
+    if with_z:
+        for i in range(n):
+            zi = z[i]
+            uz += u[i] * zi
+            gz += g[i] * zi
+            zz += zi * zi
+    return uu, ug, gg, uz, gz, zz, qq
+
+
+@jit()
+def _materialize(W, a, b, c, uu, ug, gg, uz, gz, zz):
+    """u <- a u + b g + c z, with its dot products recomputed exactly."""
+    u, g, z = W[U], W[G], W[Z]
+    n = u.shape[0]
+    uu = ug = 0.0
+    vz = 0.0
+    for i in range(n):
+        ui = a * u[i] + b * g[i] + c * z[i]
+        u[i] = ui
+        uu += ui * ui
+        ug += ui * g[i]
+        vz += ui * z[i]
+    return uu, ug, gg, vz, gz, zz
+
+
+@jit()
+def _norm2(a, b, c, uu, ug, gg, uz, gz, zz):
+    """|a u + b g + c z|^2 from the dot products, and the size of its terms."""
+    terms = (a * a * uu, 2.0 * a * b * ug, b * b * gg,
+             2.0 * a * c * uz, 2.0 * b * c * gz, c * c * zz)
+    total = 0.0
+    size = 0.0
+    for t in terms:
+        total += t
+        size += abs(t)
+    return total, size
+
+
+@jit()
+def _exact_norm2(W, a, b, c, gram):
+    """|p / exp(lam)|^2 for p = a u + b g + c z, exact to rounding.
+
+    Returns the norm and the (possibly rewritten) coefficients and dot products.
+    """
+    uu, ug, gg, uz, gz, zz = gram
+    pn2, size = _norm2(a, b, c, uu, ug, gg, uz, gz, zz)
+    if pn2 < _CANCELLATION * size:
+        gram = _materialize(W, a, b, c, uu, ug, gg, uz, gz, zz)
+        a, b, c = 1.0, 0.0, 0.0
+        pn2 = gram[0]
+    return max(pn2, 0.0), a, b, c, gram
+
+
+@jit()
+def _half_kick(a, b, c, lam, log_d, s):
+    """p -> p - (dt/2) eta g / (F - F0), on the coefficients of p = exp(lam) (a u + b g + c z).
+
+    The kick's coefficient on g is beta = (dt/2) eta exp(-log(F - F0) - lam); when it
+    exceeds 1 the scale lam is raised first, so no coefficient overflows.
+    """
+    log_beta = math.log(0.5 * s[DT] * s[ETA]) - log_d - lam
+    if log_beta > 0.0:
+        shrink = math.exp(-log_beta)
+        return a * shrink, b * shrink - 1.0, c * shrink, lam + log_beta
+    return a, b - math.exp(log_beta), c, lam
+
+
+@jit()
+def _log1p_exp(x):
+    """log(1 + e^x) without overflow: log(1 + |p|^2) from log|p|^2."""
+    if x > 0.0:
+        return x + math.log1p(math.exp(-x))
+    return math.log1p(math.exp(x))
+
+
+@jit()
+def _log_expm1(x):
+    """log(e^x - 1) for x > 0 without overflow: log of eq. 18's target |p|^2."""
+    if x > 30.0:
+        return x + math.log1p(-math.exp(-x))
+    return math.log(math.expm1(x))
+
+
+@jit()
+def _combine(W, a, b, c, step):
+    """u <- a u + b g + c z and, if step != 0, q <- q + step * u: the drift (eq. 16)."""
+    q, u, g, z = W[Q], W[U], W[G], W[Z]
+    n = q.shape[0]
+    if c == 0.0:
+        if step != 0.0:
+            for i in range(n):
+                ui = a * u[i] + b * g[i]
+                u[i] = ui
+                q[i] += step * ui
+        else:
+            for i in range(n):
+                u[i] = a * u[i] + b * g[i]
+    else:
+        if step != 0.0:
+            for i in range(n):
+                ui = a * u[i] + b * g[i] + c * z[i]
+                u[i] = ui
+                q[i] += step * ui
+        else:
+            for i in range(n):
+                u[i] = a * u[i] + b * g[i] + c * z[i]
+
+
+@jit()
+def _kick_and_drift(W, a, b, c, lam, log_d, gram, s):
+    """First half kick (eq. 15) and drift (eq. 16) from p = exp(lam) (a u + b g + c z)."""
+    a, b, c, lam = _half_kick(a, b, c, lam, log_d, s)
+    pn2, a, b, c, gram = _exact_norm2(W, a, b, c, gram)
+    # Keep u of order one: lam = max(0, log|p|).
+    if pn2 > 0.0:
+        log_p = lam + 0.5 * math.log(pn2)
+        new_lam = max(0.0, log_p)
+        scale = math.exp(lam - new_lam)
+        a *= scale
+        b *= scale
+        c *= scale
+        pn2 *= scale * scale
+        lam = new_lam
+    else:
+        lam = 0.0
+    # dq = dt 2p / (1 + |p|^2) with p = e^lam u; e^-lam + e^lam |u|^2 never overflows for lam >= 0.
+    step = 2.0 * s[DT] / (math.exp(-lam) + math.exp(lam) * pn2)
+    _combine(W, a, b, c, step)
+    s[LAM] = lam
+
+
+@jit()
+def _record_best(W):
+    W[X_BEST, :] = W[Q]
+    W[G_BEST, :] = W[G]
+
+
+@jit()
+def _is_bounce_step(s, nit):
+    every = s[BOUNCE_EVERY]
+    return every > 0.0 and nit % int(every) == 0
+
+
+@jit()
+def draws_noise(s, nit):
+    """Whether step number nit (counted from 1) needs normal draws in W[Z]."""
+    return s[NU] > 0.0 or _is_bounce_step(s, nit)
+
+
+@jit()
+def _stop_reason(gap, s, c):
+    """Why the run stops after this step, or RUNNING."""
+    if gap <= s[TOL]:
+        return REACHED_TOL
+    if c[NIT] >= s[MAXITER]:
+        return MAXITER_REACHED
+    if c[NFEV] + s[FEV_PER_STEP] > s[MAXFEV]:
+        return MAXFEV_REACHED
+    return RUNNING
+
+
+@jit(types.void(_work, _vec))
+def begin(W, s):
+    """Start the leapfrog from (q_0, p_0): the first half kick and drift (eqs. 12-13).
+
+    W[G] and s[F] hold grad F and F at q_0 (with the L2 term); p_0 is exp(s[LAM]) W[U].
+    """
+    uu, ug, gg, uz, gz, zz, qq = _gram(W, W[G], 0.0, False)
+    log_d = math.log(s[F] - s[F0])
+    _kick_and_drift(W, 1.0, 0.0, 0.0, s[LAM], log_d, (uu, ug, gg, uz, gz, zz), s)
+
+
+@jit(types.int64(_work, _vec, types.float64, _vec, _ivec, types.boolean))
+def finish_and_advance(W, graw, f, s, c, with_z):
+    """Complete the step at the new q (whose F and grad F are f, graw) and start the next.
+
+    with_z says whether W[Z] holds fresh normal draws for this step's bounce.
+    Returns RUNNING, or why the run stops; when it stops, (q, p) is left at
+    integer time (after the monitor/restore) so it can be reported.
+    """
+    if graw.shape[0] != W.shape[1]:
+        return BAD_GRADIENT_SHAPE
+    c[NIT] += 1
+    weight_decay = s[WEIGHT_DECAY]
+    uu, ug, gg, uz, gz, zz, qq = _gram(W, graw, weight_decay, with_z)
+    f = f + 0.5 * weight_decay * qq
+    s[F] = f
+    if not (np.isfinite(f) and np.isfinite(gg)):
+        return NON_FINITE
+    if f < s[F_BEST]:
+        s[F_BEST] = f
+        _record_best(W)
+    gap = f - s[F0]
+    status = _stop_reason(gap, s, c)
+    if gap <= 0.0:
+        # F0 is not a lower bound here; log(F - F0) is undefined, so stop (gap <= tol).
+        return status
+    log_d = math.log(gap)
+    eta = s[ETA]
+    energy = s[E]
+
+    # Second half kick (eq. 14) to p_i.
+    a, b, cz, lam = _half_kick(1.0, 0.0, 0.0, s[LAM], log_d, s)
+    pn2, a, b, cz, gram = _exact_norm2(W, a, b, cz, (uu, ug, gg, uz, gz, zz))
+
+    # Energy monitor (eq. 17) and restore (eqs. 18-19).
+    log_pn2 = math.log(pn2) if pn2 > 0.0 else -np.inf
+    error = abs(_log1p_exp(2.0 * lam + log_pn2) + eta * log_d - energy)
+    s[ENERGY_ERROR] = error
+    if error > s[MAX_ENERGY_ERROR]:
+        s[MAX_ENERGY_ERROR] = error
+    if s[RESTORE] != 0.0:
+        x = energy - eta * log_d  # log(e^E / V)
+        if x > 0.0 and pn2 > 0.0:
+            lam = 0.5 * (_log_expm1(x) - log_pn2)
+        else:
+            c[N_RESTORE_FAILED] += 1
+
+    if status != RUNNING:
+        _combine(W, a, b, cz, 0.0)
+        s[LAM] = lam
+        return status
+
+    # Bounces keep |p| and turn its direction (1.4.1, eq. 21).
+    if with_z and pn2 > 0.0:
+        uu, ug, gg, uz, gz, zz = gram
+        if _is_bounce_step(s, c[NIT]):
+            a, b, cz = 0.0, 0.0, math.sqrt(pn2 / zz)
+        else:
+            nu = s[NU] * math.exp(s[GAMMA] * (eta * log_d + math.log1p(s[DELTA_E]) - energy))
+            norm = math.sqrt(pn2)
+            pz = a * uz + b * gz + cz * zz  # (p / e^lam) . z
+            rot = math.sqrt(max(1.0 + 2.0 * nu * pz / norm + nu * nu * zz, 0.0))
+            if rot > 0.0:
+                a, b, cz = a / rot, b / rot, (cz + nu * norm) / rot
+
+    _kick_and_drift(W, a, b, cz, lam, log_d, gram, s)
+    return RUNNING

@@ -1,0 +1,54 @@
+"""Index names for the arrays the kernels share with Python.
+
+The kernels see only contiguous float64/int64 arrays and scalars. The
+particle's vectors are the rows of one work array ``W`` and its scalars are
+slots of one float array ``s`` and one integer array ``c``; these constants
+name the rows and slots, so that Python and nopython code read the same
+layout.
+"""
+
+# Rows of the work array W, shape (N_ROWS, n).
+Q = 0        # position q
+U = 1        # momentum direction-and-size u, with p = exp(lam) * u (see _kernels)
+G = 2        # gradient of F (with the weight-decay term) at q
+Z = 3        # standard normal draws for the bounces of this step
+X_BEST = 4   # best point seen
+G_BEST = 5   # gradient at the best point
+N_ROWS = 6
+
+# Slots of the float state s.
+F0 = 0            # lower bound F0 of F
+ETA = 1           # eta, V = (F - F0)**eta (eq. 7)
+DT = 2            # time step dt, the largest move of q in one step
+DELTA_E = 3       # deltaE, e^E = V(0) (1 + deltaE) (eq. 10)
+NU = 4            # nu, size of the generalized bounces (eq. 21)
+GAMMA = 5         # gamma, damping of the generalized bounces (eq. 21)
+WEIGHT_DECAY = 6  # w_d of the L2 term (eq. 24)
+TOL = 7           # stop with success once F - F0 <= tol
+RESTORE = 8       # 1.0: restore the energy by rescaling p (eq. 19)
+MAXITER = 9       # budget of leapfrog steps
+MAXFEV = 10       # budget of objective evaluations
+FEV_PER_STEP = 11 # objective evaluations one step costs (n + 1 with finite differences)
+BOUNCE_EVERY = 12 # full random bounce every this many steps, 0 = never
+E = 13            # the energy E (eq. 4): log(1 + |p|^2) + eta log(F - F0)
+LAM = 14          # log of the momentum scale: p = exp(lam) * u
+F = 15            # F (with the weight-decay term) at the current q
+F_BEST = 16       # F at X_BEST
+ENERGY_ERROR = 17      # |E_i - E| of the last step (eq. 17), before any restore
+MAX_ENERGY_ERROR = 18  # largest ENERGY_ERROR seen
+N_SLOTS = 19
+
+# Slots of the integer counters c.
+NIT = 0             # completed leapfrog steps
+NFEV = 1            # objective evaluations
+NJEV = 2            # gradient evaluations
+N_RESTORE_FAILED = 3  # steps where the energy could not be restored (eq. 18 <= 0)
+N_COUNTERS = 4
+
+# Step outcomes returned by the kernels; 0 means "keep going".
+RUNNING = 0
+REACHED_TOL = 1
+MAXITER_REACHED = 2
+MAXFEV_REACHED = 3
+NON_FINITE = 4
+BAD_GRADIENT_SHAPE = 5

@@ -1,0 +1,301 @@
+"""The public ``minimize``: validate, start the particle, run it, build the result."""
+import inspect
+import math
+import numbers
+import warnings
+
+import numpy as np
+from scipy.optimize import OptimizeResult, OptimizeWarning
+
+from . import _layout as L
+from ._loop import run
+from ._objective import Objective
+from ._particle import Particle
+from ._status import (BELOW_F0_MESSAGE, INTERRUPTED, interrupted_message,
+                      status_and_message)
+
+__all__ = ["minimize"]
+
+# Documented defaults (see the docstring's Notes for how they were chosen).
+DEFAULT_DT_FRACTION = 0.1     # dt = 0.1 * max(1, max|x0_i|)
+DEFAULT_MAXITER_PER_DIM = 1000
+DEFAULT_TOL = 1e-10
+
+
+def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
+             deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
+             weight_decay=0.0, maxiter=None, maxfev=None, tol=None,
+             rng=None, callback=None, disp=False, **unknown_options):
+    r"""Minimize a function by energy-conserving Hamiltonian dynamics.
+
+    A particle with Hamiltonian ``H = log(1 + |p|^2) + eta log(F(q) - F0)``
+    moves without friction but slows down where ``F`` is low, so it spends its
+    time near the minima of ``F`` and can still climb out of shallow ones.
+    The dynamics is integrated with a leapfrog of one gradient per step; the
+    best point visited is returned.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float``, the objective ``F``. With ``jac=True``,
+        ``fun`` returns ``(f, grad)``. A ``numba.njit`` function together with a
+        jitted ``jac`` (or ``jac=True``) and no ``args`` runs the whole loop in
+        nopython code.
+    x0 : array_like, shape (n,)
+        Starting point.
+    jac : callable, True or None, optional
+        Gradient ``jac(x, *args) -> ndarray (n,)``; ``True`` if ``fun`` returns
+        the gradient too; ``None`` (default) for forward differences, which
+        cost ``n`` extra evaluations per step and are counted in ``nfev``.
+    F0 : float, optional
+        A lower bound of ``F``, ideally its minimum. ``F(x0) > F0`` is required.
+        The closer ``F0`` is to the minimum, the more accurately the minimum
+        is reached: with ``F0`` a loose bound the particle keeps kinetic energy
+        at the bottom. Default 0.
+    eta : float, optional
+        Exponent of ``V = (F - F0)**eta`` (eq. 7 of the algorithm note): how
+        strongly the particle is slowed where ``F`` is low. Default 1.
+    dt : float, optional
+        Time step; one step moves ``x`` by at most ``dt``, so it is a length
+        in the units of ``x``. Default ``0.1 * max(1, max(|x0|))``.
+    args : tuple, optional
+        Extra arguments of ``fun`` and ``jac``.
+    deltaE : float, optional
+        Initial kinetic energy: ``|p(0)|^2 = deltaE`` and
+        ``e^E = V(x0) (1 + deltaE)``, so the particle can reach points up to
+        ``F0 + (F(x0) - F0) (1 + deltaE)**(1/eta)``. Default 1.
+    energy_restore : bool, optional
+        Rescale ``|p|`` every step so the energy is conserved exactly (eq. 19).
+        Default True.
+    nu : float, optional
+        Size of the generalized bounce, a random rotation of ``p`` every step
+        (eq. 21). 0 disables it. Default 1e-5.
+    gamma : float, optional
+        Damping exponent of the generalized bounce near the minimum (eq. 21).
+        Default 0.
+    bounce_every : int, optional
+        A full random bounce (new direction of ``p``, same size) every this
+        many steps; 0 (default) for never.
+    weight_decay : float, optional
+        ``w_d`` of the energy-conserving L2 term: the minimized objective is
+        ``F(x) + w_d/2 |x|^2`` (eq. 24), and ``fun``/``jac`` of the result
+        include that term. Default 0.
+    maxiter : int, optional
+        Maximum number of leapfrog steps. Default ``1000 * n``.
+    maxfev : int, optional
+        Maximum number of evaluations of ``fun`` (the starting point
+        included); unlimited by default.
+    tol : float, optional
+        Stop with success once ``F - F0 <= tol``. Default 1e-10.
+    rng : {None, int, numpy.random.Generator}, optional
+        Source of randomness (SPEC 7: passed to ``numpy.random.default_rng``).
+        The same seed gives a bit-identical result.
+    callback : callable, optional
+        Called after every step, as ``callback(intermediate_result)`` if its
+        only parameter is named ``intermediate_result``, else as
+        ``callback(xk)``. As in scipy's global optimizers, ``xk`` and
+        ``intermediate_result.x`` are (copies of) the best point so far;
+        ``intermediate_result`` also has ``fun`` there, ``nit``, ``nfev``,
+        ``njev``, the particle's next position ``q`` and momentum ``p``, and
+        the step's ``energy_error``. Raising ``StopIteration`` ends the run
+        with status 99.
+    disp : bool, optional
+        Print a summary at the end.
+
+    Returns
+    -------
+    res : OptimizeResult
+        ``x`` the best point seen, ``fun`` F there, ``jac`` its gradient,
+        ``nit`` leapfrog steps, ``nfev``, ``njev``, ``status`` (0 success:
+        ``F - F0 <= tol``; 1 ``maxiter`` or ``maxfev`` reached; 3 a non-finite
+        F or gradient; 99 stopped by the callback), ``success``, ``message``;
+        and the diagnostics of the dynamics: ``E`` the energy,
+        ``energy_error`` and ``max_energy_error`` (last and largest
+        ``|E_i - E|`` before restore), ``n_restore_failed`` (steps where the
+        restore was impossible because ``V > e^E``), ``q`` and ``p`` the final
+        position and momentum of the particle.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For invalid input, before any step. An exception raised by ``fun`` or
+        ``jac`` during the run (and ``KeyboardInterrupt``) propagates unchanged,
+        with the partial result attached as its ``result`` attribute.
+
+    Notes
+    -----
+    The algorithm is MixingOptimization.md (in the repository's shared
+    notes): eq. 9 for the dynamics, eqs. 12-16 for the leapfrog, eq. 19 for
+    the energy restore, eq. 21 for the generalized bounces, eq. 24 for weight
+    decay. The initial momentum points along ``-grad F(x0)`` (a random unit
+    direction if the gradient vanishes).
+
+    Examples
+    --------
+    >>> import numpy as np, hamopt
+    >>> from scipy.optimize import rosen, rosen_der
+    >>> res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, rng=0)
+    >>> bool(res.fun < 1e-8)
+    True
+    """
+    _warn_unknown_options(unknown_options)
+    x0 = _as_start_point(x0)
+    n = x0.size
+    options = _validated_options(
+        x0, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
+        nu=nu, gamma=gamma, bounce_every=bounce_every, weight_decay=weight_decay,
+        maxiter=maxiter, maxfev=maxfev, tol=tol)
+    if not isinstance(args, tuple):
+        args = (args,)
+    rng = np.random.default_rng(rng)
+    objective = Objective(fun, jac, args, n)
+    step_callback = _wrap_callback(callback)
+
+    f0, g0 = objective.first_evaluation(x0)
+    _check_start(f0, g0, x0, options)
+    particle = Particle(x0, f0, g0, options, objective.fev_per_step, rng)
+    particle.c[L.NFEV] = objective.fev_per_step
+    particle.c[L.NJEV] = objective.jev_per_step
+    if _budget_spent(particle, options):
+        reason = L.MAXFEV_REACHED
+    else:
+        try:
+            reason = run(particle, objective, step_callback)
+        except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
+            exc.result = _result(particle, INTERRUPTED, interrupted_message(exc))
+            exc.add_note("hamopt: the best point found before this exception is in "
+                         "its `result` attribute.")
+            raise
+    status, message = status_and_message(reason)
+    if reason == L.REACHED_TOL and particle.s[L.F] < particle.s[L.F0]:
+        message = BELOW_F0_MESSAGE
+    res = _result(particle, status, message)
+    if disp:
+        print(f"{message}\n         Current function value: {res.fun:.6g}\n"
+              f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
+              f"         Gradient evaluations: {res.njev}")
+    return res
+
+
+def _result(particle, status, message):
+    W, s = particle.W, particle.s
+    return OptimizeResult(
+        x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), jac=W[L.G_BEST].copy(),
+        nit=particle.nit, nfev=particle.nfev, njev=particle.njev,
+        status=status, success=(status == 0), message=message,
+        **particle.diagnostics())
+
+
+def _budget_spent(particle, options):
+    return particle.nfev + particle.s[L.FEV_PER_STEP] > options["maxfev"]
+
+
+# Input checks ------------------------------------------------------------
+
+def _warn_unknown_options(unknown_options):
+    if unknown_options:
+        names = ", ".join(map(str, unknown_options))
+        warnings.warn(f"Unknown solver options: {names}", OptimizeWarning, stacklevel=3)
+
+
+def _as_start_point(x0):
+    x0 = np.asarray(x0)
+    if x0.dtype.kind not in "biuf":
+        raise TypeError(f"x0 must be real numbers, got dtype {x0.dtype}")
+    x0 = np.atleast_1d(x0).astype(np.float64)
+    if x0.ndim != 1:
+        raise ValueError(f"x0 must be 1-D, got shape {x0.shape}")
+    if x0.size == 0:
+        raise ValueError("x0 must not be empty")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError("x0 must be finite")
+    return np.ascontiguousarray(x0)
+
+
+def _real(name, value, *, positive=False, nonnegative=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value <= 0.0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    if nonnegative and value < 0.0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return value
+
+
+def _count(name, value, *, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _validated_options(x0, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
+                       bounce_every, weight_decay, maxiter, maxfev, tol):
+    n = x0.size
+    if dt is None:
+        dt = DEFAULT_DT_FRACTION * max(1.0, float(np.max(np.abs(x0))))
+    return dict(
+        F0=_real("F0", F0),
+        eta=_real("eta", eta, positive=True),
+        dt=_real("dt", dt, positive=True),
+        deltaE=_real("deltaE", deltaE, nonnegative=True),
+        energy_restore=bool(energy_restore),
+        nu=_real("nu", nu, nonnegative=True),
+        gamma=_real("gamma", gamma, nonnegative=True),
+        bounce_every=_count("bounce_every", bounce_every, minimum=0),
+        weight_decay=_real("weight_decay", weight_decay, nonnegative=True),
+        maxiter=(DEFAULT_MAXITER_PER_DIM * n if maxiter is None
+                 else _count("maxiter", maxiter, minimum=0)),
+        maxfev=math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1),
+        tol=DEFAULT_TOL if tol is None else _real("tol", tol, nonnegative=True),
+    )
+
+
+def _check_start(f0, g0, x0, options):
+    if not math.isfinite(f0):
+        raise ValueError(f"fun(x0) must be finite, got {f0}")
+    if not np.all(np.isfinite(g0)):
+        raise ValueError("the gradient at x0 must be finite")
+    F0 = options["F0"]
+    f_start = f0 + 0.5 * options["weight_decay"] * float(x0 @ x0)
+    if not f_start > F0:
+        raise ValueError(
+            f"F(x0) = {f_start!r} must be greater than F0 = {F0!r}: F0 must be a lower "
+            "bound of F (ideally its minimum), since the dynamics uses log(F - F0)")
+
+
+# Callbacks -----------------------------------------------------------------
+
+def _wrap_callback(callback):
+    """``callback(particle) -> stop?`` for the loops, in scipy's two styles."""
+    if callback is None:
+        return None
+    if not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    try:
+        wants_result = set(inspect.signature(callback).parameters) == {"intermediate_result"}
+    except (TypeError, ValueError):  # builtins without a signature
+        wants_result = False
+
+    def step_callback(particle):
+        try:
+            if wants_result:
+                callback(intermediate_result=_intermediate_result(particle))
+            else:
+                callback(particle.W[L.X_BEST].copy())
+        except StopIteration:
+            return True
+        return False
+    return step_callback
+
+
+def _intermediate_result(particle):
+    W, s = particle.W, particle.s
+    return OptimizeResult(
+        x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), nit=particle.nit,
+        nfev=particle.nfev, njev=particle.njev, q=particle.q, p=particle.p,
+        energy_error=float(s[L.ENERGY_ERROR]))
