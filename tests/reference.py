@@ -1,0 +1,50 @@
+"""A literal numpy transcription of MixingOptimization.md, to check the fused kernels.
+
+Same order of operations as hamopt (see hamopt/_kernels.py), none of its tricks:
+p is stored as it is, every vector operation is a numpy expression.
+"""
+import numpy as np
+
+
+def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
+                  energy_restore, nsteps, rng):
+    """Return the positions q_1..q_nsteps and the final (q, p) at integer time."""
+    q = np.array(x0, dtype=float)
+    f, g = F(q), grad(q)
+    gnorm = np.linalg.norm(g)
+    if gnorm > 0:
+        direction = -g / gnorm
+    elif deltaE > 0:
+        z = rng.standard_normal(q.size)
+        direction = z / np.linalg.norm(z)
+    else:
+        direction = np.zeros_like(q)
+    p = np.sqrt(deltaE) * direction                     # eq. 11, descent sign
+    E = eta * np.log(f - F0) + np.log1p(deltaE)           # eq. 10
+    force = lambda f, g: eta * g / (f - F0)               # eq. 9
+    positions = []
+    p = p - 0.5 * dt * force(f, g)                        # eq. 12
+    q = q + dt * 2 * p / (1 + p @ p)                      # eq. 13
+    for i in range(1, nsteps + 1):
+        f, g = F(q), grad(q)
+        positions.append(q.copy())
+        draw = nu > 0 or (bounce_every > 0 and i % bounce_every == 0)
+        z = rng.standard_normal(q.size) if draw else None
+        p = p - 0.5 * dt * force(f, g)                    # eq. 14
+        if energy_restore:                                # eq. 19
+            target = np.exp(E) / (f - F0) ** eta - 1
+            if target > 0 and p @ p > 0:
+                p = p / np.linalg.norm(p) * np.sqrt(target)
+        if i == nsteps:
+            break
+        pn = np.linalg.norm(p)
+        if draw and pn > 0:
+            if bounce_every > 0 and i % bounce_every == 0:  # 1.4.1
+                p = pn * z / np.linalg.norm(z)
+            else:                                          # eq. 21
+                a = nu * ((f - F0) ** eta * (1 + deltaE) / np.exp(E)) ** gamma
+                w = p / pn + a * z
+                p = pn * w / np.linalg.norm(w)
+        p = p - 0.5 * dt * force(f, g)                    # eq. 15
+        q = q + dt * 2 * p / (1 + p @ p)                  # eq. 16
+    return np.array(positions), q, p
