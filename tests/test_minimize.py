@@ -1,0 +1,161 @@
+"""Behaviour of hamopt.minimize: convergence, counting, reproducibility, stops, faults."""
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.optimize import OptimizeResult, rosen, rosen_der
+
+import hamopt
+
+from .problems import sphere, sphere_grad
+
+
+def test_sphere_converges_with_exact_F0():
+    x0 = np.linspace(-2.0, 3.0, 10)
+    res = hamopt.minimize(sphere, x0, jac=sphere_grad, F0=0.0, tol=1e-12, rng=0)
+    assert res.success and res.status == 0
+    assert res.fun <= 1e-12
+
+
+def test_rosenbrock_converges_with_exact_F0():
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, F0=0.0, tol=1e-8, rng=0)
+    assert res.success
+    assert res.fun <= 1e-8
+    assert_allclose(res.x, [1.0, 1.0], atol=1e-3)
+
+
+def test_result_fields_and_fun_at_x():
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, rng=1, maxiter=50, tol=0.0)
+    assert isinstance(res, OptimizeResult)
+    for key in ("x", "fun", "jac", "nit", "nfev", "njev", "status", "success", "message",
+                "E", "energy_error", "max_energy_error", "n_restore_failed", "q", "p"):
+        assert key in res
+    assert res.fun == rosen(res.x)
+    assert_array_equal(res.jac, rosen_der(res.x))
+    assert res.status == 1 and not res.success and res.nit == 50
+    assert "iterations" in res.message
+
+
+@pytest.mark.parametrize("jac_mode", ["callable", "true", "none"])
+def test_counts_equal_real_calls(jac_mode):
+    calls = {"fun": 0, "jac": 0}
+
+    def fun(x):
+        calls["fun"] += 1
+        return rosen(x) if jac_mode != "true" else (rosen(x), rosen_der(x))
+
+    def jac(x):
+        calls["jac"] += 1
+        return rosen_der(x)
+
+    jac_arg = {"callable": jac, "true": True, "none": None}[jac_mode]
+    res = hamopt.minimize(fun, [-1.2, 1.0], jac=jac_arg, rng=0, maxiter=40, tol=0.0)
+    assert res.nfev == calls["fun"]
+    assert res.njev == (calls["jac"] if jac_mode == "callable" else res.nit + 1)
+    assert res.nit == 40
+
+
+def test_maxfev_respected_with_finite_differences():
+    res = hamopt.minimize(rosen, [-1.2, 1.0, 0.3], rng=0, maxfev=101, tol=0.0)
+    assert res.nfev <= 101
+    assert res.nfev + 4 > 101  # no room left for one more step (4 values per gradient)
+    assert res.status == 1 and "function evaluations" in res.message
+
+
+def test_same_rng_same_result_bit_for_bit():
+    kwargs = dict(jac=rosen_der, nu=0.1, bounce_every=5, rng=42, maxiter=300, tol=0.0)
+    a = hamopt.minimize(rosen, [-1.2, 1.0, 0.7], **kwargs)
+    b = hamopt.minimize(rosen, [-1.2, 1.0, 0.7], **kwargs)
+    assert_array_equal(a.x, b.x)
+    assert_array_equal(a.q, b.q)
+    assert_array_equal(a.p, b.p)
+    c = hamopt.minimize(rosen, [-1.2, 1.0, 0.7], **{**kwargs, "rng": 43})
+    assert not np.array_equal(a.q, c.q)
+
+
+def test_generator_rng_is_used_and_advanced():
+    rng = np.random.default_rng(7)
+    hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, nu=0.1, rng=rng, maxiter=10, tol=0.0)
+    fresh = np.random.default_rng(7)
+    fresh.standard_normal(2 * 10)
+    assert rng.standard_normal() == fresh.standard_normal()
+
+
+def test_zero_gradient_start_takes_random_direction():
+    res = hamopt.minimize(lambda x: np.cos(x).sum() + 3, np.zeros(3),
+                          jac=lambda x: -np.sin(x), deltaE=1.0, rng=0, maxiter=100,
+                          tol=0.0)
+    assert res.fun < 3 + 3 - 1e-3  # it moved downhill from the maximum at 0
+
+
+def test_weight_decay_is_an_l2_term():
+    wd = 0.5
+    res = hamopt.minimize(sphere, [1.0, -2.0], jac=sphere_grad, weight_decay=wd,
+                          rng=0, maxiter=30, tol=0.0)
+    assert res.fun == pytest.approx(sphere(res.x) + 0.5 * wd * res.x @ res.x, rel=1e-14)
+    assert_allclose(res.jac, sphere_grad(res.x) + wd * res.x, rtol=1e-14)
+
+
+def test_nan_stops_with_status_3_and_keeps_best_point():
+    def fun(x):
+        return np.nan if x[0] < 0.0 else (x[0] - 0.2) ** 2 + 1.0
+
+    res = hamopt.minimize(fun, [1.0], jac=lambda x: 2 * (x - 0.2), F0=0.0, dt=0.3,
+                          deltaE=20.0, rng=0, maxiter=1000)
+    assert res.status == 3 and not res.success
+    assert np.isfinite(res.fun) and res.fun == fun(res.x)
+
+
+def test_user_exception_propagates_with_best_point_attached():
+    class Boom(Exception):
+        pass
+
+    calls = []
+
+    def fun(x):
+        calls.append(rosen(x))
+        if len(calls) == 30:
+            raise Boom("boom")
+        return calls[-1]
+
+    with pytest.raises(Boom) as info:
+        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, rng=0)
+    partial = info.value.result
+    assert partial.fun == min(calls) and partial.nfev == 29
+    assert rosen(partial.x) == partial.fun
+
+
+def test_stops_when_F_falls_below_F0():
+    res = hamopt.minimize(sphere, [1.0, 1.0], jac=sphere_grad, F0=0.5, tol=0.0, rng=0)
+    assert res.success and "not a lower bound" in res.message
+    assert res.fun <= 0.5
+
+
+@pytest.mark.parametrize("style", ["xk", "intermediate_result"])
+def test_callbacks_and_stop_iteration(style):
+    seen = []
+    if style == "xk":
+        def callback(xk):
+            seen.append(xk)
+            if len(seen) == 5:
+                raise StopIteration
+    else:
+        def callback(intermediate_result):
+            seen.append(intermediate_result)
+            if len(seen) == 5:
+                raise StopIteration
+
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, rng=0, callback=callback)
+    assert res.status == 99 and not res.success
+    assert res.message == "`callback` raised `StopIteration`."
+    assert res.nit == 5 and len(seen) == 5
+    if style == "xk":
+        seen[0][0] = 1e9  # a copy: scribbling on it must not change the run
+        assert res.x[0] != 1e9
+    else:
+        assert seen[-1].nit == 5 and seen[-1].fun == pytest.approx(res.fun)
+
+
+def test_unknown_option_warns():
+    from scipy.optimize import OptimizeWarning
+    with pytest.warns(OptimizeWarning, match="Unknown solver options: banana"):
+        hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=3, banana=1)

@@ -1,0 +1,153 @@
+"""The nopython path: same trajectory as the Python path, compiled once, cached on disk."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numba
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import hamopt
+
+from .problems import (rosen_grad_jit, rosen_jit, rosen_value_and_grad_jit, sphere_grad_jit,
+                       sphere_jit)
+
+X0 = np.array([-1.2, 1.0, 0.3, -0.4])
+KWARGS = dict(nu=0.05, gamma=0.5, bounce_every=9, deltaE=2.0, rng=5, maxiter=400, tol=0.0)
+
+
+def test_compiled_path_is_used():
+    from hamopt._objective import Objective
+    assert Objective(rosen_jit, rosen_grad_jit, (), 2).compiled
+    assert Objective(rosen_value_and_grad_jit, True, (), 2).compiled
+    assert not Objective(rosen_jit, rosen_grad_jit, (1,), 2).compiled
+    assert not Objective(rosen_jit, None, (), 2).compiled
+    assert not Objective(lambda x: rosen_jit(x), rosen_grad_jit, (), 2).compiled
+
+
+@pytest.mark.parametrize("jac_true", [False, True])
+def test_jitted_path_equals_python_path(jac_true):
+    if jac_true:
+        compiled = hamopt.minimize(rosen_value_and_grad_jit, X0, jac=True, **KWARGS)
+        python = hamopt.minimize(lambda x: rosen_value_and_grad_jit(x), X0, jac=True, **KWARGS)
+    else:
+        compiled = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, **KWARGS)
+        python = hamopt.minimize(lambda x: rosen_jit(x), X0, jac=lambda x: rosen_grad_jit(x),
+                                 **KWARGS)
+    # The same functions called from both loops: the same floating-point trajectory.
+    for key in ("x", "q", "p", "jac"):
+        assert_array_equal(compiled[key], python[key])
+    for key in ("fun", "nit", "nfev", "njev", "E", "max_energy_error", "n_restore_failed"):
+        assert compiled[key] == python[key]
+
+
+def test_jitted_path_matches_numpy_objective_to_rounding():
+    from scipy.optimize import rosen, rosen_der
+    compiled = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, **{**KWARGS, "maxiter": 100})
+    python = hamopt.minimize(rosen, X0, jac=rosen_der, **{**KWARGS, "maxiter": 100})
+    assert_allclose(compiled.q, python.q, rtol=1e-8)
+
+
+def test_driver_compiles_once_for_all_objectives():
+    from hamopt._driver import run_compiled
+    hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, maxiter=5)
+    hamopt.minimize(sphere_jit, X0, jac=sphere_grad_jit, maxiter=5)
+
+    @numba.njit
+    def shifted(x):
+        return ((x - 1.0) ** 2).sum()
+
+    @numba.njit
+    def shifted_grad(x):
+        return 2.0 * (x - 1.0)
+    hamopt.minimize(shifted, X0, jac=shifted_grad, maxiter=5)
+    assert len(run_compiled.signatures) == 1
+
+
+def test_callback_on_jitted_path_every_iteration():
+    seen = []
+
+    def callback(intermediate_result):
+        seen.append(intermediate_result.nit)
+        if intermediate_result.nit == 25:
+            raise StopIteration
+    res = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, callback=callback, rng=0)
+    assert seen == list(range(1, 26))
+    assert res.status == 99 and res.nit == 25
+
+
+def test_exception_in_jitted_objective_keeps_best_point():
+    @numba.njit
+    def fragile(x):
+        if x[0] > 0.9:
+            raise ValueError("left the trust region")
+        return (x * x).sum() + 1.0
+
+    with pytest.raises(ValueError, match="trust region") as info:
+        hamopt.minimize(fragile, [0.5, 0.5], jac=sphere_grad_jit, deltaE=50.0, dt=0.2,
+                        rng=0, maxiter=10000)
+    partial = info.value.result
+    assert partial.nit > 0 and partial.x[0] <= 0.9
+    assert partial.fun == fragile(partial.x)
+
+
+def test_nan_in_jitted_objective_gives_status_3():
+    @numba.njit
+    def cliff(x):
+        return np.nan if x[0] < 0.0 else (x[0] - 0.2) ** 2 + 1.0
+
+    @numba.njit
+    def cliff_grad(x):
+        return 2.0 * (x - 0.2)
+    res = hamopt.minimize(cliff, [1.0], jac=cliff_grad, dt=0.3, deltaE=20.0, rng=0)
+    assert res.status == 3 and np.isfinite(res.fun)
+
+
+def test_driver_is_cached_on_disk(tmp_path):
+    """A second process loads the kernels from the cache: no compilation."""
+    script = textwrap.dedent("""
+        import numba, numpy as np, hamopt
+        from hamopt._driver import run_compiled
+        from hamopt._kernels import finish_and_advance
+
+        @numba.njit
+        def f(x):
+            return (x * x).sum() + 1.0
+
+        @numba.njit
+        def g(x):
+            return 2.0 * x
+
+        hamopt.minimize(f, np.ones(3), jac=g, maxiter=10)
+        print(sum(run_compiled.stats.cache_hits.values()),
+              sum(run_compiled.stats.cache_misses.values()),
+              sum(finish_and_advance.stats.cache_hits.values()))
+    """)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()
+    second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert first[:2] == ["0", "1"]          # compiled, then written to the cache
+    assert second == ["1", "0", "1"]        # loaded, not compiled
+
+
+def test_unwritable_cache_does_not_break_jit(monkeypatch):
+    """numba's 'no locator available' RuntimeError falls back to an in-memory kernel."""
+    from hamopt import _jit
+
+    real_jit = numba.jit
+
+    def jit_without_cache_locator(*args, cache=False, **kwargs):
+        if cache:
+            raise RuntimeError("cannot cache function 'k': no locator available for file")
+        return real_jit(*args, cache=cache, **kwargs)
+
+    monkeypatch.setattr(_jit.numba, "jit", jit_without_cache_locator)
+
+    @_jit.jit()
+    def twice(x):
+        return 2.0 * x
+    assert twice(1.5) == 3.0
