@@ -1,58 +1,65 @@
-"""The nopython leapfrog loop for numba-jitted objectives.
+"""The nopython leapfrog loops for numba-jitted objectives.
 
-``run_compiled`` is compiled once, for one signature, whatever the objective:
-the objective reaches it as a first-class function of the fixed type
-``float64(float64[::1] x, float64[::1] grad_out)``. A small adapter per
-objective (``compiled_value_and_grad``) gives the user's ``fun``/``jac`` that
-shape; the driver itself is loaded from numba's disk cache in later processes.
+Each driver is compiled once, for one signature, whatever the objective: the
+user's functions reach it as first-class functions of fixed types,
+``float64(float64[::1])`` for ``fun`` and ``float64[::1](float64[::1])`` for
+``jac`` (or ``(float64, float64[::1])(float64[::1])`` for ``jac=True``). The
+drivers are loaded from numba's disk cache in later processes, so a new
+objective costs only its own compilation.
 """
-import functools
-
 import numba
 import numpy as np
 from numba import types
 
 from ._jit import jit
 from ._kernels import draws_noise, finish_and_advance
-from ._layout import Q, G, Z, NIT, NFEV, NJEV, RUNNING
+from ._layout import Q, Z, NIT, RUNNING
 
-value_and_grad_type = types.FunctionType(types.float64(types.float64[::1], types.float64[::1]))
+_vec = types.float64[::1]
+fun_type = types.FunctionType(types.float64(_vec))
+jac_type = types.FunctionType(_vec(_vec))
+fun_and_grad_type = types.FunctionType(types.Tuple((types.float64, _vec))(_vec))
 _generator_type = numba.typeof(np.random.default_rng(0))
+_state = (types.float64[:, ::1], _vec, types.int64[::1], _generator_type, types.int64)
 
 
-@jit(types.int64(value_and_grad_type, types.float64[:, ::1], types.float64[::1],
-                 types.int64[::1], _generator_type, types.int64))
-def run_compiled(value_and_grad, W, s, c, rng, nsteps):
-    """Up to nsteps leapfrog steps; returns RUNNING or why the run stopped."""
-    z = W[Z]
+@jit()
+def _after_evaluation(W, g, f, s, c, rng):
+    """Draw the bounce's normals if this step has one, then finish the step."""
+    with_z = draws_noise(s, c[NIT] + 1)
+    if with_z:
+        # The same stream as Generator.standard_normal(out=z) on the Python path.
+        z = W[Z]
+        for i in range(z.shape[0]):
+            z[i] = rng.standard_normal()
+    return finish_and_advance(W, g, f, s, c, with_z)
+
+
+@jit(types.int64(fun_type, jac_type, *_state))
+def run_fun_jac(fun, jac, W, s, c, rng, nsteps):
+    """Up to nsteps leapfrog steps with separate fun and jac; RUNNING or why it stopped."""
     for _ in range(nsteps):
-        f = value_and_grad(W[Q], W[G])
-        c[NFEV] += 1
-        c[NJEV] += 1
-        with_z = draws_noise(s, c[NIT] + 1)
-        if with_z:
-            # The same stream as Generator.standard_normal(out=z) on the Python path.
-            for i in range(z.shape[0]):
-                z[i] = rng.standard_normal()
-        status = finish_and_advance(W, W[G], f, s, c, with_z)
+        q = W[Q]
+        f = fun(q)
+        status = _after_evaluation(W, jac(q), f, s, c, rng)
         if status != RUNNING:
             return status
     return RUNNING
 
 
-@functools.lru_cache(maxsize=128)
-def compiled_value_and_grad(fun, jac):
-    """An nopython ``value_and_grad(x, grad_out) -> f`` for jitted fun and jac (or jac=True)."""
+@jit(types.int64(fun_and_grad_type, *_state))
+def run_fun_and_grad(fun_and_grad, W, s, c, rng, nsteps):
+    """Up to nsteps leapfrog steps with fun returning (f, grad); RUNNING or why it stopped."""
+    for _ in range(nsteps):
+        f, g = fun_and_grad(W[Q])
+        status = _after_evaluation(W, g, f, s, c, rng)
+        if status != RUNNING:
+            return status
+    return RUNNING
+
+
+def compiled_runner(fun, jac):
+    """``runner(W, s, c, rng, nsteps) -> reason`` for a jitted fun and jac (or jac=True)."""
     if jac is True:
-        @numba.njit
-        def value_and_grad(x, grad_out):
-            f, g = fun(x)
-            grad_out[:] = g
-            return f
-    else:
-        @numba.njit
-        def value_and_grad(x, grad_out):
-            f = fun(x)
-            grad_out[:] = jac(x)
-            return f
-    return value_and_grad
+        return lambda *state: run_fun_and_grad(fun, *state)
+    return lambda *state: run_fun_jac(fun, jac, *state)

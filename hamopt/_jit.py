@@ -5,6 +5,12 @@ inf/nan as in numpy, no exception), without ``fastmath`` (the energy
 bookkeeping relies on IEEE semantics) and cached on disk when a cache location
 is writable. If numba cannot find a writable cache location, the kernels are
 compiled in memory instead: importing hamopt never fails because of the cache.
+
+The one exception to "no fastmath" is ``reassociate=True`` for the kernels
+that only sum dot products: it lets LLVM vectorize the sums (3.5x faster
+measured at n = 1e3 and 1e5). The summation order is then fixed by the
+compiled code, so a run is still bit-for-bit reproducible on one machine;
+across CPUs with different vector widths sums differ at rounding level.
 """
 import numba
 
@@ -13,20 +19,24 @@ __all__ = ["jit"]
 _OPTIONS = dict(nopython=True, error_model="numpy", fastmath=False)
 
 
-def jit(signature=None):
+def jit(signature=None, *, reassociate=False):
     """Decorate a kernel with hamopt's numba options.
 
     With a ``signature`` the kernel is compiled for that signature only (and
     never again): this is how the drivers get one compilation shared by all
-    objectives.
+    objectives. ``reassociate`` allows reordering floating-point sums.
     """
+    options = dict(_OPTIONS)
+    if reassociate:
+        options["fastmath"] = {"reassoc"}
+
     def decorate(func):
         args = () if signature is None else (signature,)
         try:
-            return numba.jit(*args, cache=True, **_OPTIONS)(func)
+            return numba.jit(*args, cache=True, **options)(func)
         except RuntimeError:
             # numba raises RuntimeError("cannot cache function ...: no locator
             # available") when neither __pycache__ nor NUMBA_CACHE_DIR is
             # writable. Compiling without the disk cache is correct, just slower.
-            return numba.jit(*args, cache=False, **_OPTIONS)(func)
+            return numba.jit(*args, cache=False, **options)(func)
     return decorate

@@ -17,7 +17,7 @@ How the kernels do it cheaply and without overflow
   size in log form and ``u`` stays of order one.
 * Every operation above maps p to a linear combination ``a u + b g + c z`` of
   the three vectors u, g and the normal draws z, with scalar coefficients. The
-  kernels read the vectors once to get their six dot products (``_gram``), do
+  kernels read the vectors once to get their six dot products (``_dots``), do
   the whole step on the three coefficients in scalar arithmetic (the norm of
   a combination is a quadratic form in the dot products), and write the
   result with one more pass that also moves q (``_combine``). When the
@@ -37,7 +37,7 @@ from ._layout import (
     Q, U, G, Z, X_BEST, G_BEST,
     F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
     FEV_PER_STEP, BOUNCE_EVERY, E, LAM, F, F_BEST, ENERGY_ERROR, MAX_ENERGY_ERROR,
-    NIT, NFEV, N_RESTORE_FAILED,
+    LOG_KICK, NIT, NFEV, NJEV, N_RESTORE_FAILED,
     RUNNING, REACHED_TOL, MAXITER_REACHED, MAXFEV_REACHED, NON_FINITE,
     BAD_GRADIENT_SHAPE,
 )
@@ -51,82 +51,70 @@ _vec = types.float64[::1]
 _ivec = types.int64[::1]
 
 
-@jit()
-def _gram(W, graw, weight_decay, with_z):
-    """Copy graw (+ the L2 term of eq. 24) into W[G]; return the dot products.
-
-    Returns (uu, ug, gg, uz, gz, zz, qq); the z terms are 0 unless with_z.
-    """
-    q, u, g, z = W[Q], W[U], W[G], W[Z]
-    n = q.shape[0]
-    uu = ug = gg = qq = 0.0
-    if weight_decay != 0.0:
-        for i in range(n):
-            qi = q[i]
-            gi = graw[i] + weight_decay * qi
-            g[i] = gi
-            ui = u[i]
-            uu += ui * ui
-            ug += ui * gi
-            gg += gi * gi
-            qq += qi * qi
-    else:
-        for i in range(n):
-            gi = graw[i]
-            g[i] = gi
-            ui = u[i]
-            uu += ui * ui
-            ug += ui * gi
-            gg += gi * gi
+@jit(reassociate=True)
+def _dots(u, g, z, with_z):
+    """The dot products (uu, ug, gg, uz, gz, zz); the z terms are 0 unless with_z."""
+    uu = ug = gg = 0.0
+    for i in range(u.shape[0]):
+        ui = u[i]
+        gi = g[i]
+        uu += ui * ui
+        ug += ui * gi
+        gg += gi * gi
     uz = gz = zz = 0.0
     if with_z:
-        for i in range(n):
+        for i in range(u.shape[0]):
             zi = z[i]
             uz += u[i] * zi
             gz += g[i] * zi
             zz += zi * zi
-    return uu, ug, gg, uz, gz, zz, qq
+    return uu, ug, gg, uz, gz, zz
 
 
-@jit()
-def _materialize(W, a, b, c, uu, ug, gg, uz, gz, zz):
+@jit(reassociate=True)
+def _add_weight_decay(q, graw, g, weight_decay):
+    """g <- graw + w_d q (eq. 24); returns |q|^2 for the w_d/2 |q|^2 term of F."""
+    qq = 0.0
+    for i in range(q.shape[0]):
+        qi = q[i]
+        g[i] = graw[i] + weight_decay * qi
+        qq += qi * qi
+    return qq
+
+
+@jit(reassociate=True)
+def _materialize(u, g, z, a, b, c, gram):
     """u <- a u + b g + c z, with its dot products recomputed exactly."""
-    u, g, z = W[U], W[G], W[Z]
-    n = u.shape[0]
-    uu = ug = 0.0
-    vz = 0.0
-    for i in range(n):
+    _, _, gg, _, gz, zz = gram
+    uu = ug = uz = 0.0
+    for i in range(u.shape[0]):
         ui = a * u[i] + b * g[i] + c * z[i]
         u[i] = ui
         uu += ui * ui
         ug += ui * g[i]
-        vz += ui * z[i]
-    return uu, ug, gg, vz, gz, zz
+        uz += ui * z[i]
+    return uu, ug, gg, uz, gz, zz
 
 
 @jit()
-def _norm2(a, b, c, uu, ug, gg, uz, gz, zz):
-    """|a u + b g + c z|^2 from the dot products, and the size of its terms."""
-    terms = (a * a * uu, 2.0 * a * b * ug, b * b * gg,
-             2.0 * a * c * uz, 2.0 * b * c * gz, c * c * zz)
-    total = 0.0
-    size = 0.0
-    for t in terms:
-        total += t
-        size += abs(t)
-    return total, size
+def _exact_norm2(u, g, z, a, b, c, gram):
+    """|a u + b g + c z|^2 from the dot products, exact to rounding.
 
-
-@jit()
-def _exact_norm2(W, a, b, c, gram):
-    """|p / exp(lam)|^2 for p = a u + b g + c z, exact to rounding.
-
+    The norm is a quadratic form in the dot products; when its terms cancel
+    (p nearly reverses in a kick) the combination is written out first.
     Returns the norm and the (possibly rewritten) coefficients and dot products.
     """
     uu, ug, gg, uz, gz, zz = gram
-    pn2, size = _norm2(a, b, c, uu, ug, gg, uz, gz, zz)
+    t0 = a * a * uu
+    t1 = 2.0 * a * b * ug
+    t2 = b * b * gg
+    t3 = 2.0 * a * c * uz
+    t4 = 2.0 * b * c * gz
+    t5 = c * c * zz
+    pn2 = t0 + t1 + t2 + t3 + t4 + t5
+    size = abs(t0) + abs(t1) + abs(t2) + abs(t3) + abs(t4) + abs(t5)
     if pn2 < _CANCELLATION * size:
-        gram = _materialize(W, a, b, c, uu, ug, gg, uz, gz, zz)
+        gram = _materialize(u, g, z, a, b, c, gram)
         a, b, c = 1.0, 0.0, 0.0
         pn2 = gram[0]
     return max(pn2, 0.0), a, b, c, gram
@@ -139,7 +127,7 @@ def _half_kick(a, b, c, lam, log_d, s):
     The kick's coefficient on g is beta = (dt/2) eta exp(-log(F - F0) - lam); when it
     exceeds 1 the scale lam is raised first, so no coefficient overflows.
     """
-    log_beta = math.log(0.5 * s[DT] * s[ETA]) - log_d - lam
+    log_beta = s[LOG_KICK] - log_d - lam
     if log_beta > 0.0:
         shrink = math.exp(-log_beta)
         return a * shrink, b * shrink - 1.0, c * shrink, lam + log_beta
@@ -163,9 +151,8 @@ def _log_expm1(x):
 
 
 @jit()
-def _combine(W, a, b, c, step):
+def _combine(q, u, g, z, a, b, c, step):
     """u <- a u + b g + c z and, if step != 0, q <- q + step * u: the drift (eq. 16)."""
-    q, u, g, z = W[Q], W[U], W[G], W[Z]
     n = q.shape[0]
     if c == 0.0:
         if step != 0.0:
@@ -188,14 +175,13 @@ def _combine(W, a, b, c, step):
 
 
 @jit()
-def _kick_and_drift(W, a, b, c, lam, log_d, gram, s):
+def _kick_and_drift(q, u, g, z, a, b, c, lam, log_d, gram, s):
     """First half kick (eq. 15) and drift (eq. 16) from p = exp(lam) (a u + b g + c z)."""
     a, b, c, lam = _half_kick(a, b, c, lam, log_d, s)
-    pn2, a, b, c, gram = _exact_norm2(W, a, b, c, gram)
+    pn2, a, b, c, gram = _exact_norm2(u, g, z, a, b, c, gram)
     # Keep u of order one: lam = max(0, log|p|).
     if pn2 > 0.0:
-        log_p = lam + 0.5 * math.log(pn2)
-        new_lam = max(0.0, log_p)
+        new_lam = max(0.0, lam + 0.5 * math.log(pn2))
         scale = math.exp(lam - new_lam)
         a *= scale
         b *= scale
@@ -205,15 +191,10 @@ def _kick_and_drift(W, a, b, c, lam, log_d, gram, s):
     else:
         lam = 0.0
     # dq = dt 2p / (1 + |p|^2) with p = e^lam u; e^-lam + e^lam |u|^2 never overflows for lam >= 0.
-    step = 2.0 * s[DT] / (math.exp(-lam) + math.exp(lam) * pn2)
-    _combine(W, a, b, c, step)
+    growth = math.exp(lam)
+    step = 2.0 * s[DT] / (1.0 / growth + growth * pn2)
+    _combine(q, u, g, z, a, b, c, step)
     s[LAM] = lam
-
-
-@jit()
-def _record_best(W):
-    W[X_BEST, :] = W[Q]
-    W[G_BEST, :] = W[G]
 
 
 @jit()
@@ -224,7 +205,10 @@ def _is_bounce_step(s, nit):
 
 @jit()
 def draws_noise(s, nit):
-    """Whether step number nit (counted from 1) needs normal draws in W[Z]."""
+    """Whether step number nit (counted from 1) needs normal draws in W[Z].
+
+    The Python loop (``_loop._run_python``) applies the same rule.
+    """
     return s[NU] > 0.0 or _is_bounce_step(s, nit)
 
 
@@ -246,9 +230,10 @@ def begin(W, s):
 
     W[G] and s[F] hold grad F and F at q_0 (with the L2 term); p_0 is exp(s[LAM]) W[U].
     """
-    uu, ug, gg, uz, gz, zz, qq = _gram(W, W[G], 0.0, False)
+    q, u, g, z = W[Q], W[U], W[G], W[Z]
+    gram = _dots(u, g, z, False)
     log_d = math.log(s[F] - s[F0])
-    _kick_and_drift(W, 1.0, 0.0, 0.0, s[LAM], log_d, (uu, ug, gg, uz, gz, zz), s)
+    _kick_and_drift(q, u, g, z, 1.0, 0.0, 0.0, s[LAM], log_d, gram, s)
 
 
 @jit(types.int64(_work, _vec, types.float64, _vec, _ivec, types.boolean))
@@ -256,21 +241,29 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     """Complete the step at the new q (whose F and grad F are f, graw) and start the next.
 
     with_z says whether W[Z] holds fresh normal draws for this step's bounce.
-    Returns RUNNING, or why the run stops; when it stops, (q, p) is left at
-    integer time (after the monitor/restore) so it can be reported.
+    graw is only read. Returns RUNNING, or why the run stops; when it stops,
+    (q, p) is left at integer time (after the monitor/restore) so it can be
+    reported.
     """
-    if graw.shape[0] != W.shape[1]:
+    q, u, z = W[Q], W[U], W[Z]
+    if graw.shape[0] != q.shape[0]:
         return BAD_GRADIENT_SHAPE
     c[NIT] += 1
+    c[NFEV] += int(s[FEV_PER_STEP])
+    c[NJEV] += 1
     weight_decay = s[WEIGHT_DECAY]
-    uu, ug, gg, uz, gz, zz, qq = _gram(W, graw, weight_decay, with_z)
-    f = f + 0.5 * weight_decay * qq
+    g = graw
+    if weight_decay != 0.0:
+        g = W[G]
+        f = f + 0.5 * weight_decay * _add_weight_decay(q, graw, g, weight_decay)
+    gram = _dots(u, g, z, with_z)
     s[F] = f
-    if not (np.isfinite(f) and np.isfinite(gg)):
+    if not (np.isfinite(f) and np.isfinite(gram[2])):
         return NON_FINITE
     if f < s[F_BEST]:
         s[F_BEST] = f
-        _record_best(W)
+        W[X_BEST, :] = q
+        W[G_BEST, :] = g
     gap = f - s[F0]
     status = _stop_reason(gap, s, c)
     if gap <= 0.0:
@@ -282,7 +275,7 @@ def finish_and_advance(W, graw, f, s, c, with_z):
 
     # Second half kick (eq. 14) to p_i.
     a, b, cz, lam = _half_kick(1.0, 0.0, 0.0, s[LAM], log_d, s)
-    pn2, a, b, cz, gram = _exact_norm2(W, a, b, cz, (uu, ug, gg, uz, gz, zz))
+    pn2, a, b, cz, gram = _exact_norm2(u, g, z, a, b, cz, gram)
 
     # Energy monitor (eq. 17) and restore (eqs. 18-19).
     log_pn2 = math.log(pn2) if pn2 > 0.0 else -np.inf
@@ -298,13 +291,13 @@ def finish_and_advance(W, graw, f, s, c, with_z):
             c[N_RESTORE_FAILED] += 1
 
     if status != RUNNING:
-        _combine(W, a, b, cz, 0.0)
+        _combine(q, u, g, z, a, b, cz, 0.0)
         s[LAM] = lam
         return status
 
     # Bounces keep |p| and turn its direction (1.4.1, eq. 21).
     if with_z and pn2 > 0.0:
-        uu, ug, gg, uz, gz, zz = gram
+        _, _, _, uz, gz, zz = gram
         if _is_bounce_step(s, c[NIT]):
             a, b, cz = 0.0, 0.0, math.sqrt(pn2 / zz)
         else:
@@ -315,5 +308,5 @@ def finish_and_advance(W, graw, f, s, c, with_z):
             if rot > 0.0:
                 a, b, cz = a / rot, b / rot, (cz + nu * norm) / rot
 
-    _kick_and_drift(W, a, b, cz, lam, log_d, gram, s)
+    _kick_and_drift(q, u, g, z, a, b, cz, lam, log_d, gram, s)
     return RUNNING

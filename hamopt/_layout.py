@@ -36,7 +36,8 @@ F = 15            # F (with the weight-decay term) at the current q
 F_BEST = 16       # F at X_BEST
 ENERGY_ERROR = 17      # |E_i - E| of the last step (eq. 17), before any restore
 MAX_ENERGY_ERROR = 18  # largest ENERGY_ERROR seen
-N_SLOTS = 19
+LOG_KICK = 19     # log(dt eta / 2), the constant part of a half kick's size
+N_SLOTS = 20
 
 # Slots of the integer counters c.
 NIT = 0             # completed leapfrog steps

@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-from ._kernels import draws_noise, finish_and_advance
-from ._layout import Q, Z, NIT, NFEV, NJEV, RUNNING, BAD_GRADIENT_SHAPE
+from ._kernels import finish_and_advance
+from ._layout import Q, Z, NU, BOUNCE_EVERY, RUNNING, BAD_GRADIENT_SHAPE
 from ._status import CALLBACK_STOPPED
 
 # The nopython loop returns to Python between chunks of steps (for Ctrl-C and
@@ -28,24 +28,26 @@ def run(particle, objective, callback=None):
 
 
 def _run_python(particle, objective, callback):
-    W, s, c, rng = particle.W, particle.s, particle.c, particle.rng
+    W, s, rng = particle.W, particle.s, particle.rng
     q, z = W[Q], W[Z]
     n = q.size
     value_and_grad = objective.value_and_grad
-    fev, jev = objective.fev_per_step, objective.jev_per_step
+    # draws_noise's rule, kept in Python locals: a kernel call costs more than this.
+    noise_every_step = s[NU] > 0.0
+    bounce_every = int(s[BOUNCE_EVERY])
+    nit = particle.nit
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
-        c[NFEV] += fev
-        c[NJEV] += jev
-        with_z = draws_noise(s, c[NIT] + 1)
+        nit += 1
+        with_z = noise_every_step or (bounce_every > 0 and nit % bounce_every == 0)
         if with_z:
             rng.standard_normal(out=z)
         try:
-            reason = finish_and_advance(W, g, f, s, c, with_z)
+            reason = finish_and_advance(W, g, f, s, particle.c, with_z)
         except TypeError:
             # numba refused the types (a 0-d array, a list, float32): convert once.
             f, g = float(f), np.ascontiguousarray(g, dtype=np.float64).reshape(-1)
-            reason = finish_and_advance(W, g, f, s, c, with_z)
+            reason = finish_and_advance(W, g, f, s, particle.c, with_z)
         if reason == BAD_GRADIENT_SHAPE:
             raise ValueError(f"jac returned an array of shape {np.shape(g)} during the run; "
                              f"expected ({n},)")
@@ -56,14 +58,20 @@ def _run_python(particle, objective, callback):
 
 
 def _run_compiled(particle, objective, callback):
-    from ._driver import compiled_value_and_grad, run_compiled
+    from ._driver import compiled_runner
 
-    value_and_grad = compiled_value_and_grad(objective.fun, objective.jac)
+    runner = compiled_runner(objective.fun, objective.jac)
     W, s, c, rng = particle.W, particle.s, particle.c, particle.rng
+    try:
+        runner(W, s, c, rng, 0)  # zero steps: only numba's conversion of fun and jac
+    except TypeError:
+        # The functions do not fit the drivers' types (say, jac returns float32 or
+        # fun an int): Python calls them instead, with the same result.
+        return _run_python(particle, objective, callback)
     nsteps = 1 if callback is not None else 64
     while True:
         start = time.perf_counter()
-        reason = run_compiled(value_and_grad, W, s, c, rng, nsteps)
+        reason = runner(W, s, c, rng, nsteps)
         if reason != RUNNING:
             return reason
         if callback is not None:

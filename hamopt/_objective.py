@@ -36,7 +36,6 @@ class Objective:
         self.fun, self.jac, self.args, self.n = fun, jac, tuple(args), n
         # One step costs one gradient; with forward differences that is n + 1 values.
         self.fev_per_step = n + 1 if jac is None else 1
-        self.jev_per_step = 1
         self.value_and_grad = self._python_value_and_grad()
 
     @property

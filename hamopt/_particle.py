@@ -25,7 +25,7 @@ class Particle:
         The validated options of ``minimize`` (F0, eta, dt, deltaE, nu, gamma,
         weight_decay, tol, energy_restore, maxiter, maxfev, bounce_every).
     fev_per_step : int
-        Objective evaluations one leapfrog step costs.
+        Objective evaluations one gradient costs (the one at ``x0`` included in ``nfev``).
     rng : numpy.random.Generator
         Source of the random direction when grad F(x0) = 0 and of the bounces.
     p0 : ndarray, optional
@@ -39,6 +39,8 @@ class Particle:
         W = self.W = np.zeros((L.N_ROWS, n))
         s = self.s = np.zeros(L.N_SLOTS)
         self.c = np.zeros(L.N_COUNTERS, dtype=np.int64)
+        self.c[L.NFEV] = fev_per_step  # the evaluation at x0 (f0, g0)
+        self.c[L.NJEV] = 1
 
         s[L.F0] = options["F0"]
         s[L.ETA] = options["eta"]
@@ -53,6 +55,7 @@ class Particle:
         s[L.MAXFEV] = options["maxfev"]
         s[L.FEV_PER_STEP] = fev_per_step
         s[L.BOUNCE_EVERY] = options["bounce_every"]
+        s[L.LOG_KICK] = math.log(0.5 * s[L.DT] * s[L.ETA])
 
         W[L.Q] = x0
         W[L.G] = g0 + wd * x0

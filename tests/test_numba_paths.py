@@ -50,10 +50,11 @@ def test_jitted_path_matches_numpy_objective_to_rounding():
     assert_allclose(compiled.q, python.q, rtol=1e-8)
 
 
-def test_driver_compiles_once_for_all_objectives():
-    from hamopt._driver import run_compiled
+def test_drivers_compile_once_for_all_objectives():
+    from hamopt._driver import run_fun_and_grad, run_fun_jac
     hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, maxiter=5)
     hamopt.minimize(sphere_jit, X0, jac=sphere_grad_jit, maxiter=5)
+    hamopt.minimize(rosen_value_and_grad_jit, X0, jac=True, maxiter=5)
 
     @numba.njit
     def shifted(x):
@@ -63,7 +64,27 @@ def test_driver_compiles_once_for_all_objectives():
     def shifted_grad(x):
         return 2.0 * (x - 1.0)
     hamopt.minimize(shifted, X0, jac=shifted_grad, maxiter=5)
-    assert len(run_compiled.signatures) == 1
+
+    @numba.njit
+    def shifted_both(x):
+        return shifted(x), shifted_grad(x)
+    hamopt.minimize(shifted_both, X0, jac=True, maxiter=5)
+    assert len(run_fun_jac.signatures) == 1
+    assert len(run_fun_and_grad.signatures) == 1
+
+
+def test_jitted_functions_of_other_types_fall_back_to_python_loop():
+    @numba.njit
+    def grad32(x):
+        return (2.0 * x).astype(np.float32)
+
+    @numba.njit
+    def int_valued(x):
+        return 3 + int(x[0] > 10.0)
+    res = hamopt.minimize(sphere_jit, X0, jac=grad32, F0=-1.0, maxiter=20, rng=0)
+    assert res.nit == 20 and res.fun < sphere_jit(X0)
+    res = hamopt.minimize(int_valued, X0, jac=sphere_grad_jit, F0=-1.0, maxiter=20, rng=0)
+    assert res.nit == 20 and res.fun == 3.0
 
 
 def test_callback_on_jitted_path_every_iteration():
@@ -109,7 +130,7 @@ def test_driver_is_cached_on_disk(tmp_path):
     """A second process loads the kernels from the cache: no compilation."""
     script = textwrap.dedent("""
         import numba, numpy as np, hamopt
-        from hamopt._driver import run_compiled
+        from hamopt._driver import run_fun_jac
         from hamopt._kernels import finish_and_advance
 
         @numba.njit
@@ -121,8 +142,8 @@ def test_driver_is_cached_on_disk(tmp_path):
             return 2.0 * x
 
         hamopt.minimize(f, np.ones(3), jac=g, maxiter=10)
-        print(sum(run_compiled.stats.cache_hits.values()),
-              sum(run_compiled.stats.cache_misses.values()),
+        print(sum(run_fun_jac.stats.cache_hits.values()),
+              sum(run_fun_jac.stats.cache_misses.values()),
               sum(finish_and_advance.stats.cache_hits.values()))
     """)
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
