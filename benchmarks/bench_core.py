@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 import hamopt
+from hamopt._driver import fun_type, jac_type
 
 
 @numba.njit
@@ -52,39 +53,65 @@ def rastrigin_grad(x):
     return g
 
 
-@numba.njit
-def bare_loop(fun, jac, x, nsteps):
-    """Only the user's work: nsteps evaluations of F and grad F."""
+@numba.njit(numba.float64(fun_type, jac_type, numba.float64[:, ::1]))
+def bare_loop(fun, jac, points):
+    """Only the user's work: F and grad F at each row of points.
+
+    fun and jac are passed as hamopt's drivers receive them (first-class
+    functions, not inlined, so the compiler cannot drop unused parts of the
+    gradient), and the points are those of hamopt's own trajectory: evaluating
+    at one fixed x is faster than at new points (libm's sin/cos branch
+    predictably), which would flatter the bare loop.
+    """
     acc = 0.0
-    for _ in range(nsteps):
+    for k in range(points.shape[0]):
+        x = points[k]
         acc += fun(x) + jac(x)[0]
     return acc
+
+
+def trajectory(fun, jac, x0, **kwargs):
+    """The points where hamopt evaluates F (the same trajectory as the nopython path)."""
+    points = []
+
+    def recording_fun(x):
+        points.append(x)
+        return fun(x)
+    hamopt.minimize(recording_fun, x0, jac=lambda x: jac(x), **kwargs)
+    return np.array(points)
 
 
 PROBLEMS = {"rastrigin": (rastrigin, rastrigin_grad), "sphere": (sphere, sphere_grad)}
 
 
-def _median_time(func, repeats):
-    func()  # warm-up: compile and touch memory
-    times = []
+def _median_times(funcs, repeats):
+    """Median wall time of each function, timed in alternation so that the load of
+    a shared machine hits all of them alike."""
+    for func in funcs:
+        func()  # warm-up: compile and touch memory
+    times = [[] for _ in funcs]
     for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for func, record in zip(funcs, times):
+            start = time.perf_counter()
+            func()
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
 
 
 def per_step_ratio(name, n, nu, nsteps, repeats):
     fun, jac = PROBLEMS[name]
     x0 = np.random.default_rng(0).uniform(-2.0, 2.0, n)
+    kwargs = dict(F0=-1.0, nu=nu, maxiter=nsteps, tol=0.0, rng=0)
+    points = trajectory(fun, jac, x0, **kwargs)
+    assert points.shape == (nsteps + 1, n)
 
     def hamopt_run():
-        res = hamopt.minimize(fun, x0, jac=jac, F0=-1.0, nu=nu, maxiter=nsteps, tol=0.0,
-                              rng=0)
-        assert res.nit == nsteps
-    t_hamopt = _median_time(hamopt_run, repeats) / nsteps
-    t_bare = _median_time(lambda: bare_loop(fun, jac, x0, nsteps), repeats) / nsteps
-    return t_hamopt, t_bare
+        res = hamopt.minimize(fun, x0, jac=jac, **kwargs)
+        assert res.nfev == nsteps + 1
+    # Per evaluation of F and grad F: hamopt makes nsteps + 1 of them, like the bare loop.
+    t_hamopt, t_bare = _median_times([hamopt_run, lambda: bare_loop(fun, jac, points)],
+                                     repeats)
+    return t_hamopt / (nsteps + 1), t_bare / (nsteps + 1)
 
 
 def python_overhead(n, nsteps, repeats):
@@ -103,9 +130,8 @@ def python_overhead(n, nsteps, repeats):
 
     def hamopt_run():
         hamopt.minimize(fun, x0, jac=jac, F0=-1.0, nu=0.0, maxiter=nsteps, tol=0.0, rng=0)
-    t_user = _median_time(user_only, repeats) / nsteps
-    t_total = _median_time(hamopt_run, repeats) / nsteps
-    return t_total, t_user
+    t_total, t_user = _median_times([hamopt_run, user_only], repeats)
+    return t_total / nsteps, t_user / nsteps
 
 
 _FRESH = textwrap.dedent("""
@@ -132,39 +158,53 @@ def fresh_process_seconds(cache_dir, tag):
     return time.perf_counter() - start
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="smaller step counts")
-    args = parser.parse_args()
-    scale = 0.1 if args.quick else 1.0
-
+def per_step_table(repeats, scale):
     print("## 1. nopython path: time per step / bare loop of F and grad F\n")
     print("| function | n | nu | hamopt us/step | bare us/step | ratio |")
     print("|---|---|---|---|---|---|")
     for name in PROBLEMS:
-        for n, nsteps in ((10, 400_000), (1_000, 20_000), (100_000, 300)):
+        for n, nsteps in ((10, 200_000), (1_000, 5_000), (100_000, 100)):
             for nu in (0.0, 1e-2):
-                t_h, t_b = per_step_ratio(name, n, nu, max(50, int(nsteps * scale)),
-                                          args.repeats)
+                t_h, t_b = per_step_ratio(name, n, nu, max(20, int(nsteps * scale)),
+                                          repeats)
                 print(f"| {name} | {n} | {nu:g} | {1e6 * t_h:.3f} | {1e6 * t_b:.3f} "
                       f"| {t_h / t_b:.2f} |", flush=True)
 
+
+def python_overhead_line(repeats, scale):
     print("\n## 2. Python-callable path, n = 10: overhead per step beyond the user's calls\n")
-    t_total, t_user = python_overhead(10, int(100_000 * scale), args.repeats)
+    t_total, t_user = python_overhead(10, int(100_000 * scale), repeats)
     print(f"hamopt {1e6 * t_total:.2f} us/step, user's fun+jac {1e6 * t_user:.2f} us/step, "
           f"overhead {1e6 * (t_total - t_user):.2f} us/step\n")
 
+
+def fresh_process_lines(repeats):
     print("## 3. Fresh process: import hamopt + minimize a new @njit objective\n")
     with tempfile.TemporaryDirectory() as cache:
         cold = [fresh_process_seconds(tempfile.mkdtemp(dir=cache), k) for k in range(3)]
         warm_dir = tempfile.mkdtemp(dir=cache)
         fresh_process_seconds(warm_dir, 100)  # fill the cache
-        warm = [fresh_process_seconds(warm_dir, 101 + k) for k in range(args.repeats)]
+        warm = [fresh_process_seconds(warm_dir, 101 + k) for k in range(repeats)]
     print(f"warm cache: median {statistics.median(warm):.2f} s "
           f"(runs: {', '.join(f'{t:.2f}' for t in warm)})")
     print(f"cold cache: median {statistics.median(cold):.2f} s "
           f"(runs: {', '.join(f'{t:.2f}' for t in cold)})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--quick", action="store_true", help="smaller step counts")
+    parser.add_argument("--sections", default="123",
+                        help="which of the three figures to measure, e.g. 13")
+    args = parser.parse_args()
+    scale = 0.1 if args.quick else 1.0
+    if "1" in args.sections:
+        per_step_table(args.repeats, scale)
+    if "2" in args.sections:
+        python_overhead_line(args.repeats, scale)
+    if "3" in args.sections:
+        fresh_process_lines(args.repeats)
 
 
 if __name__ == "__main__":

@@ -151,34 +151,33 @@ def _log_expm1(x):
 
 
 @jit()
-def _combine(q, u, g, z, a, b, c, step):
-    """u <- a u + b g + c z and, if step != 0, q <- q + step * u: the drift (eq. 16)."""
-    n = q.shape[0]
-    if c == 0.0:
-        if step != 0.0:
-            for i in range(n):
-                ui = a * u[i] + b * g[i]
-                u[i] = ui
-                q[i] += step * ui
-        else:
-            for i in range(n):
-                u[i] = a * u[i] + b * g[i]
-    else:
-        if step != 0.0:
-            for i in range(n):
-                ui = a * u[i] + b * g[i] + c * z[i]
-                u[i] = ui
-                q[i] += step * ui
-        else:
-            for i in range(n):
-                u[i] = a * u[i] + b * g[i] + c * z[i]
+def _combine(W, g, a, b, c, step, save_best):
+    """u <- a u + b g + c z; q <- q + step * u (the drift, eq. 16).
+
+    With save_best, the pass first copies q and g (the point just evaluated
+    and its gradient) to the best-point rows, which it reads anyway.
+    The loop-invariant branches are unswitched by LLVM; each version vectorizes.
+    """
+    q, u, z, best_x, best_g = W[Q], W[U], W[Z], W[X_BEST], W[G_BEST]
+    with_z = c != 0.0
+    for i in range(q.shape[0]):
+        gi = g[i]
+        qi = q[i]
+        if save_best:
+            best_x[i] = qi
+            best_g[i] = gi
+        ui = a * u[i] + b * gi
+        if with_z:
+            ui += c * z[i]
+        u[i] = ui
+        q[i] = qi + step * ui
 
 
 @jit()
-def _kick_and_drift(q, u, g, z, a, b, c, lam, log_d, gram, s):
+def _kick_and_drift(W, g, a, b, c, lam, log_d, gram, s, save_best):
     """First half kick (eq. 15) and drift (eq. 16) from p = exp(lam) (a u + b g + c z)."""
     a, b, c, lam = _half_kick(a, b, c, lam, log_d, s)
-    pn2, a, b, c, gram = _exact_norm2(u, g, z, a, b, c, gram)
+    pn2, a, b, c, gram = _exact_norm2(W[U], g, W[Z], a, b, c, gram)
     # Keep u of order one: lam = max(0, log|p|).
     if pn2 > 0.0:
         new_lam = max(0.0, lam + 0.5 * math.log(pn2))
@@ -193,7 +192,7 @@ def _kick_and_drift(q, u, g, z, a, b, c, lam, log_d, gram, s):
     # dq = dt 2p / (1 + |p|^2) with p = e^lam u; e^-lam + e^lam |u|^2 never overflows for lam >= 0.
     growth = math.exp(lam)
     step = 2.0 * s[DT] / (1.0 / growth + growth * pn2)
-    _combine(q, u, g, z, a, b, c, step)
+    _combine(W, g, a, b, c, step, save_best)
     s[LAM] = lam
 
 
@@ -230,10 +229,10 @@ def begin(W, s):
 
     W[G] and s[F] hold grad F and F at q_0 (with the L2 term); p_0 is exp(s[LAM]) W[U].
     """
-    q, u, g, z = W[Q], W[U], W[G], W[Z]
-    gram = _dots(u, g, z, False)
+    g = W[G]
+    gram = _dots(W[U], g, W[Z], False)
     log_d = math.log(s[F] - s[F0])
-    _kick_and_drift(q, u, g, z, 1.0, 0.0, 0.0, s[LAM], log_d, gram, s)
+    _kick_and_drift(W, g, 1.0, 0.0, 0.0, s[LAM], log_d, gram, s, False)
 
 
 @jit(types.int64(_work, _vec, types.float64, _vec, _ivec, types.boolean))
@@ -260,14 +259,14 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     s[F] = f
     if not (np.isfinite(f) and np.isfinite(gram[2])):
         return NON_FINITE
-    if f < s[F_BEST]:
+    improved = f < s[F_BEST]
+    if improved:
         s[F_BEST] = f
-        W[X_BEST, :] = q
-        W[G_BEST, :] = g
     gap = f - s[F0]
     status = _stop_reason(gap, s, c)
     if gap <= 0.0:
         # F0 is not a lower bound here; log(F - F0) is undefined, so stop (gap <= tol).
+        _combine(W, g, 1.0, 0.0, 0.0, 0.0, improved)
         return status
     log_d = math.log(gap)
     eta = s[ETA]
@@ -291,7 +290,7 @@ def finish_and_advance(W, graw, f, s, c, with_z):
             c[N_RESTORE_FAILED] += 1
 
     if status != RUNNING:
-        _combine(q, u, g, z, a, b, cz, 0.0)
+        _combine(W, g, a, b, cz, 0.0, improved)
         s[LAM] = lam
         return status
 
@@ -308,5 +307,5 @@ def finish_and_advance(W, graw, f, s, c, with_z):
             if rot > 0.0:
                 a, b, cz = a / rot, b / rot, (cz + nu * norm) / rot
 
-    _kick_and_drift(q, u, g, z, a, b, cz, lam, log_d, gram, s)
+    _kick_and_drift(W, g, a, b, cz, lam, log_d, gram, s, improved)
     return RUNNING
