@@ -154,7 +154,9 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
     f0, g0 = objective.first_evaluation(x0)
     _check_start(f0, g0, x0, options)
     particle = Particle(x0, f0, g0, options, objective.fev_per_step, rng)
-    if _budget_spent(particle, options):
+    if options["maxiter"] == 0:
+        reason = L.MAXITER_REACHED
+    elif _budget_spent(particle, options):
         reason = L.MAXFEV_REACHED
     else:
         try:

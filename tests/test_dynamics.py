@@ -150,3 +150,17 @@ def test_invariant_measure_2d_with_generalized_bounces():
         r2, lambda s: (np.sqrt(1 + s) - 1) / (math.sqrt(1 + R2) - 1))
     assert predicted < 0.02
     assert min(wrong_uniform, wrong_1d_formula) > 0.08
+
+
+def test_impossible_restores_leave_p_unchanged_and_are_counted():
+    """With a coarse dt the particle overshoots V = e^E; those steps keep p as it is."""
+    x0 = np.array([0.5])
+    opts = dict(F0=0.0, eta=2.0, dt=0.8, deltaE=0.5, nu=0.0, gamma=0.0, bounce_every=0,
+                energy_restore=True)
+    positions, q_ref, p_ref = reference_run(bowl, bowl_grad, x0, nsteps=40,
+                                            rng=np.random.default_rng(0), **opts)
+    particle = integrate(bowl, bowl_grad, x0, None, 40, F0=0.0, eta=2.0, dt=0.8,
+                         deltaE=0.5, restore=True)
+    assert particle.c[N_RESTORE_FAILED] > 0
+    assert_allclose(particle.q, q_ref, rtol=1e-9)
+    assert_allclose(particle.p, p_ref, rtol=1e-9)

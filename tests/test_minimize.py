@@ -1,4 +1,5 @@
 """Behaviour of hamopt.minimize: convergence, counting, reproducibility, stops, faults."""
+import numba
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -159,3 +160,55 @@ def test_unknown_option_warns():
     from scipy.optimize import OptimizeWarning
     with pytest.warns(OptimizeWarning, match="Unknown solver options: banana"):
         hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=3, banana=1)
+
+
+def test_deep_convergence_does_not_overflow_the_momentum():
+    """F - F0 down to ~1e-300: |p|^2 = e^E/V - 1 would overflow; the log scale keeps it."""
+    res = hamopt.minimize(sphere, np.linspace(-1.0, 1.0, 4), jac=sphere_grad, tol=0.0,
+                          rng=0, maxiter=6000)
+    assert res.status == 1  # ran out of steps, never hit a non-finite value
+    assert res.fun < 1e-200
+    assert np.all(np.isfinite(res.q))
+
+
+@pytest.mark.parametrize("eta", [0.25, 8.0, 60.0])
+def test_large_and_small_eta_stay_finite(eta):
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, eta=eta, rng=0, maxiter=500,
+                          tol=0.0)
+    assert res.status == 1 and np.isfinite(res.fun) and res.fun < rosen([-1.2, 1.0])
+    assert np.isfinite(res.E)
+
+
+@pytest.mark.parametrize("jitted", [False, True])
+def test_args_are_passed(jitted):
+    def shifted(x, c):
+        return ((x - c) ** 2).sum()
+
+    def shifted_grad(x, c):
+        return 2.0 * (x - c)
+    if jitted:  # jitted functions with args run on the Python-callable loop
+        shifted, shifted_grad = numba.njit(shifted), numba.njit(shifted_grad)
+    res = hamopt.minimize(shifted, [0.0, 0.0], jac=shifted_grad, args=(3.0,), tol=1e-12, rng=0)
+    assert res.success
+    assert_allclose(res.x, [3.0, 3.0], atol=1e-5)
+
+
+def test_maxiter_zero_returns_the_start():
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=0)
+    assert res.nit == 0 and res.nfev == 1 and res.status == 1
+    assert_array_equal(res.x, [-1.2, 1.0])
+
+
+def test_keyboard_interrupt_keeps_best_point():
+    calls = []
+
+    def fun(x):
+        calls.append(rosen(x))
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        return calls[-1]
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, rng=0)
+    assert info.value.result.fun == min(calls[:-1])
+    assert "Interrupted by KeyboardInterrupt" in info.value.result.message
