@@ -17,7 +17,7 @@ from ._status import (BELOW_F0_MESSAGE, INTERRUPTED, interrupted_message,
 __all__ = ["minimize"]
 
 # Documented defaults (see the docstring's Notes for how they were chosen).
-DEFAULT_DT_FRACTION = 0.1     # dt = 0.1 * max(1, max|x0_i|)
+DEFAULT_DT_SCALE = 1.0        # dt = 1.0 * max(1, max|x0_i|)
 DEFAULT_MAXITER_PER_DIM = 1000
 DEFAULT_TOL = 1e-10
 
@@ -57,7 +57,9 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
         strongly the particle is slowed where ``F`` is low. Default 1.
     dt : float, optional
         Time step; one step moves ``x`` by at most ``dt``, so it is a length
-        in the units of ``x``. Default ``0.1 * max(1, max(|x0|))``.
+        in the units of ``x``. Default ``max(1, max(|x0|))``: the particle
+        slows down near minima by itself, and large steps measured best
+        (see Notes).
     args : tuple, optional
         Extra arguments of ``fun`` and ``jac``.
     deltaE : float, optional
@@ -129,6 +131,13 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
     the energy restore, eq. 21 for the generalized bounces, eq. 24 for weight
     decay. The initial momentum points along ``-grad F(x0)`` (a random unit
     direction if the gradient vanishes).
+
+    The defaults (``eta=1``, ``dt=max(1, max|x0|)``, ``deltaE=1``,
+    ``nu=1e-5``) are those that solved the most of 50 runs (sphere and
+    ellipsoid n=10, Rosenbrock n=2 and 10, Styblinski-Tang n=5; starts in
+    [-3, 3]^n; exact F0) in ``benchmarks/bench_defaults.py``. ``eta=2`` never
+    reached ``F - F* <= 1e-8`` there: its approach to the minimum is not
+    geometric.
 
     Examples
     --------
@@ -237,7 +246,7 @@ def _validated_options(x0, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                        bounce_every, weight_decay, maxiter, maxfev, tol):
     n = x0.size
     if dt is None:
-        dt = DEFAULT_DT_FRACTION * max(1.0, float(np.max(np.abs(x0))))
+        dt = DEFAULT_DT_SCALE * max(1.0, float(np.max(np.abs(x0))))
     return dict(
         F0=_real("F0", F0),
         eta=_real("eta", eta, positive=True),
