@@ -10,7 +10,7 @@ layout.
 # Rows of the work array W, shape (N_ROWS, n).
 Q = 0        # position q
 U = 1        # momentum direction-and-size u, with p = exp(lam) * u (see _kernels)
-G = 2        # gradient of F (with the weight-decay term) at q
+G = 2        # grad F + w_d q at q when weight_decay > 0 (and at q_0); else unused
 Z = 3        # standard normal draws for the bounces of this step
 X_BEST = 4   # best point seen
 G_BEST = 5   # gradient at the best point
