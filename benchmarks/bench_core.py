@@ -25,32 +25,7 @@ import numpy as np
 
 import hamopt
 from hamopt._driver import fun_type, jac_type
-
-
-@numba.njit
-def sphere(x):
-    return (x * x).sum()
-
-
-@numba.njit
-def sphere_grad(x):
-    return 2.0 * x
-
-
-@numba.njit
-def rastrigin(x):
-    total = 10.0 * x.size
-    for xi in x:
-        total += xi * xi - 10.0 * np.cos(2.0 * np.pi * xi)
-    return total
-
-
-@numba.njit
-def rastrigin_grad(x):
-    g = np.empty_like(x)
-    for i in range(x.size):
-        g[i] = 2.0 * x[i] + 20.0 * np.pi * np.sin(2.0 * np.pi * x[i])
-    return g
+from hamopt.testfunctions import get
 
 
 @numba.njit(numba.float64(fun_type, jac_type, numba.float64[:, ::1]))
@@ -81,7 +56,7 @@ def trajectory(fun, jac, x0, **kwargs):
     return np.array(points)
 
 
-PROBLEMS = {"rastrigin": (rastrigin, rastrigin_grad), "sphere": (sphere, sphere_grad)}
+PROBLEMS = {name: (get(name).fun, get(name).grad) for name in ("rastrigin", "sphere")}
 
 
 def _median_times(funcs, repeats):

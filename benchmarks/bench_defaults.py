@@ -13,80 +13,21 @@ import argparse
 import itertools
 import statistics
 
-import numba
 import numpy as np
 
 import hamopt
+from hamopt.testfunctions import get
 
 
-@numba.njit
-def sphere(x):
-    return (x * x).sum()
-
-
-@numba.njit
-def sphere_grad(x):
-    return 2.0 * x
-
-
-@numba.njit
-def rosen(x):
-    total = 0.0
-    for i in range(x.size - 1):
-        total += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
-    return total
-
-
-@numba.njit
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    for i in range(x.size - 1):
-        t = x[i + 1] - x[i] ** 2
-        g[i] += -400.0 * x[i] * t - 2.0 * (1.0 - x[i])
-        g[i + 1] += 200.0 * t
-    return g
-
-
-@numba.njit
-def ellipsoid(x):
-    total = 0.0
-    for i in range(x.size):
-        total += 10.0 ** (6.0 * i / (x.size - 1)) * x[i] ** 2
-    return total
-
-
-@numba.njit
-def ellipsoid_grad(x):
-    g = np.empty_like(x)
-    for i in range(x.size):
-        g[i] = 2.0 * 10.0 ** (6.0 * i / (x.size - 1)) * x[i]
-    return g
-
-
-@numba.njit
-def styblinski_tang(x):
-    return 0.5 * (x ** 4 - 16.0 * x ** 2 + 5.0 * x).sum()
-
-
-@numba.njit
-def styblinski_tang_grad(x):
-    return 0.5 * (4.0 * x ** 3 - 32.0 * x + 5.0)
-
-
-_ST_MIN = -39.16616570377142  # per dimension, at x_i = -2.903534...
-
-PROBLEMS = {
-    "sphere-10": (sphere, sphere_grad, 10, 0.0),
-    "rosen-2": (rosen, rosen_grad, 2, 0.0),
-    "rosen-10": (rosen, rosen_grad, 10, 0.0),
-    "ellipsoid-10": (ellipsoid, ellipsoid_grad, 10, 0.0),
-    "styblinski-5": (styblinski_tang, styblinski_tang_grad, 5, 5 * _ST_MIN),
-}
+PROBLEMS = {f"{name}-{n}": (get(name), n)
+            for name, n in (("sphere", 10), ("rosenbrock", 2), ("rosenbrock", 10),
+                            ("ellipsoid", 10), ("styblinski_tang", 5))}
 
 
 def measure(setting, starts):
     row = []
-    for fun, jac, n, fmin in PROBLEMS.values():
+    for fn, n in PROBLEMS.values():
+        fun, jac, fmin = fn.fun, fn.grad, fn.minimum(n)
         steps = []
         for seed in range(starts):
             x0 = np.random.default_rng(seed).uniform(-3.0, 3.0, n)
