@@ -17,17 +17,18 @@ from ._status import CALLBACK_STOPPED
 _CHUNK_SECONDS = 0.05
 
 
-def run(particle, objective, callback=None):
+def run(particle, objective, callback=None, progress=None):
     """Advance ``particle`` until a stop; return the stop reason.
 
     ``callback(particle) -> bool`` is called after every step; True stops the run.
+    ``progress(particle)`` is called about every ``_CHUNK_SECONDS`` (for a display).
     """
     if objective.compiled:
-        return _run_compiled(particle, objective, callback)
-    return _run_python(particle, objective, callback)
+        return _run_compiled(particle, objective, callback, progress)
+    return _run_python(particle, objective, callback, progress)
 
 
-def _run_python(particle, objective, callback):
+def _run_python(particle, objective, callback, progress):
     W, s, rng = particle.W, particle.s, particle.rng
     q, z = W[Q], W[Z]
     n = q.size
@@ -36,6 +37,7 @@ def _run_python(particle, objective, callback):
     noise_every_step = s[NU] > 0.0
     bounce_every = int(s[BOUNCE_EVERY])
     nit = particle.nit
+    next_report = time.perf_counter() + _CHUNK_SECONDS
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
         nit += 1
@@ -55,9 +57,12 @@ def _run_python(particle, objective, callback):
             return reason
         if callback is not None and callback(particle):
             return CALLBACK_STOPPED
+        if progress is not None and nit % 256 == 0 and time.perf_counter() > next_report:
+            progress(particle)
+            next_report = time.perf_counter() + _CHUNK_SECONDS
 
 
-def _run_compiled(particle, objective, callback):
+def _run_compiled(particle, objective, callback, progress):
     from ._driver import compiled_runner
 
     runner = compiled_runner(objective.fun, objective.jac)
@@ -67,7 +72,7 @@ def _run_compiled(particle, objective, callback):
     except TypeError:
         # The functions do not fit the drivers' types (say, jac returns float32 or
         # fun an int): Python calls them instead, with the same result.
-        return _run_python(particle, objective, callback)
+        return _run_python(particle, objective, callback, progress)
     nsteps = 1 if callback is not None else 64
     while True:
         start = time.perf_counter()
@@ -79,3 +84,5 @@ def _run_compiled(particle, objective, callback):
                 return CALLBACK_STOPPED
         elif time.perf_counter() - start < _CHUNK_SECONDS:
             nsteps = min(2 * nsteps, 1 << 40)
+        if progress is not None:
+            progress(particle)

@@ -147,6 +147,7 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
     >>> bool(res.fun < 1e-8)
     True
     """
+    progress = unknown_options.pop("_progress", None)  # private: the command line's display
     _warn_unknown_options(unknown_options)
     x0 = _as_start_point(x0)
     n = x0.size
@@ -169,7 +170,7 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
         reason = L.MAXFEV_REACHED
     else:
         try:
-            reason = run(particle, objective, step_callback)
+            reason = run(particle, objective, step_callback, progress)
         except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
             exc.result = _result(particle, INTERRUPTED, interrupted_message(exc))
             exc.add_note("hamopt: the best point found before this exception is in "
