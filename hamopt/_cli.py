@@ -15,7 +15,7 @@ from . import testfunctions
 
 QUICK = dict(functions=["sphere", "rosenbrock", "rastrigin", "ackley", "styblinski_tang",
                         "himmelblau"],
-             dims=[2], starts=5, budget=2000)
+             dims=[2], starts=10, budget=2000)
 FULL = dict(functions=sorted(testfunctions.FUNCTIONS), dims=[2, 10, 30], starts=20,
             budget=10_000)
 

@@ -14,6 +14,8 @@ restarted from a new random point whenever it stops before the budget is
 spent, so all of them use the whole budget.
 """
 import math
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -179,11 +181,12 @@ METHODS = {
     "cma_es": _cma_es,
 }
 
-# hamopt's settings per function family, chosen with this benchmark (see README);
-# the "hamopt" method uses the documented defaults.
+# hamopt's settings per function family, the best of a grid on other starts
+# (benchmarks/tune_hamopt.py, table in benchmarks/results/tuning.md); the
+# "hamopt" method uses the documented defaults, which won on the smooth family.
 TUNED = {
-    "smooth": dict(dt_fraction=0.1),
-    "multimodal": dict(dt_fraction=0.1, deltaE=4.0, nu=0.1),
+    "smooth": dict(),
+    "multimodal": dict(dt_fraction=0.1, deltaE=1.0, nu=0.1),
 }
 FAMILY = {
     "sphere": "smooth", "ellipsoid": "smooth", "rosenbrock": "smooth", "zakharov": "smooth",
@@ -218,8 +221,12 @@ class Run:
         return self.best - self.fmin
 
 
-def run_one(function, dim, method, start, budget, seed=0):
-    """One method from start number ``start`` of (function, dim): a Run."""
+def run_one(function, dim, method, start, budget, seed=0, settings=None):
+    """One method from start number ``start`` of (function, dim): a Run.
+
+    ``settings`` replace the method's own (hamopt's keyword arguments, with
+    ``dt_fraction`` for dt as a fraction of the domain's width).
+    """
     fn = testfunctions.get(function)
     problem = CountedProblem(fn, dim, budget)
     # The start depends on the case and the start number only: the same for every method.
@@ -227,9 +234,10 @@ def run_one(function, dim, method, start, budget, seed=0):
     x0 = problem.random_point(np.random.default_rng(case))
     rng = np.random.default_rng(case + [ord(ch) for ch in method])
     if method == "hamopt_tuned":
-        runner, settings = METHODS["hamopt"], dict(TUNED[FAMILY.get(function, "multimodal")])
+        runner, own = METHODS["hamopt"], TUNED[FAMILY.get(function, "multimodal")]
     else:
-        runner, settings = METHODS[method], {}
+        runner, own = METHODS[method], {}
+    settings = dict(own if settings is None else settings)
     try:
         runner(problem, x0, rng, settings)
     except BudgetExhausted:
@@ -263,12 +271,28 @@ def run_suite(functions, dims, methods, starts, budget, workers=2, seed=0, progr
             if progress:
                 progress(len(runs), len(tasks))
         return runs
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for run in pool.map(_run_task, tasks, chunksize=4):
-            runs.append(run)
-            if progress:
-                progress(len(runs), len(tasks))
+    # One BLAS thread per worker: scipy's small linear algebra in several processes
+    # otherwise oversubscribes the cores (measured: the quick suite took 6x longer).
+    # Spawned workers read these variables when they import numpy.
+    saved = {k: os.environ.get(k) for k in _BLAS_THREAD_VARIABLES}
+    os.environ.update({k: "1" for k in _BLAS_THREAD_VARIABLES})
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            for run in pool.map(_run_task, tasks, chunksize=4):
+                runs.append(run)
+                if progress:
+                    progress(len(runs), len(tasks))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     return runs
+
+
+_BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _run_task(task):
