@@ -1,0 +1,78 @@
+"""The comparison suite's bookkeeping and the hamopt command."""
+import numpy as np
+import pytest
+
+from hamopt import _cli
+from hamopt._compare import BudgetExhausted, CountedProblem, cases, method_names, run_one
+from hamopt._report import markdown_tables
+from hamopt.testfunctions import get
+
+
+def test_counted_problem_counts_points_and_keeps_in_domain_best():
+    problem = CountedProblem(get("sphere"), 2, budget=3)
+    x = np.array([1.0, 1.0])
+    problem.value(x)
+    problem.gradient(x)             # same point: no new evaluation
+    assert problem.evaluations == 1
+    problem.value_and_grad(np.array([10.0, 0.0]))  # outside [-5.12, 5.12]: counted, not best
+    assert problem.evaluations == 2 and problem.best == 2.0
+    problem.value(np.array([0.5, 0.0]))
+    assert problem.best == 0.25 and problem.history == [(1, 2.0), (3, 0.25)]
+    with pytest.raises(BudgetExhausted):
+        problem.value(np.array([0.1, 0.0]))
+    assert problem.evaluations_to(1.0) == 3 and problem.evaluations_to(1e-3) is None
+
+
+@pytest.mark.parametrize("method", method_names())
+def test_every_method_spends_at_most_the_budget(method):
+    run = run_one("rosenbrock", 2, method, start=0, budget=300)
+    assert run.evaluations <= 300
+    assert np.isfinite(run.best) and run.best >= run.fmin
+
+
+def test_hamopt_stops_early_once_solved():
+    run = run_one("sphere", 2, "hamopt", start=0, budget=5000)
+    assert run.error <= 1e-12 and run.evaluations < 5000
+
+
+def test_cases_respect_dimensions():
+    assert cases(["sphere", "himmelblau", "rosenbrock"], [1, 10]) == [
+        ("sphere", 1), ("sphere", 10), ("himmelblau", 2), ("rosenbrock", 10)]
+
+
+def test_markdown_totals():
+    runs = [run_one("sphere", 2, m, start=k, budget=200) for m in ("hamopt", "lbfgsb")
+            for k in range(2)]
+    text = markdown_tables(runs, ["hamopt", "lbfgsb"])
+    assert "| sphere | 2 | 2/2 | 2/2 |" in text
+    assert "| **total** | | **2** | **2** |" in text
+
+
+def test_cli_run_prints_result(capsys):
+    assert _cli.main(["run", "rosenbrock", "--dim", "3", "--maxiter", "200", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "rosenbrock, n = 3" in out and "steps      200" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "nope"], "invalid choice: 'nope'"),
+    (["run", "himmelblau", "--dim", "3"], "himmelblau is defined for dimension exactly 2"),
+    (["run", "sphere", "--dim", "0"], "must be >= 1"),
+    (["run", "sphere", "--dt", "-1"], "dt must be positive"),
+    (["bench", "--methods", "hamopt,simplex"], "unknown method simplex"),
+    (["bench", "--dims", "2,x"], "dimensions must be integers"),
+])
+def test_cli_rejects_bad_arguments(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        _cli.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_bench_writes_table(tmp_path, capsys):
+    out = tmp_path / "bench"
+    assert _cli.main(["bench", "--functions", "sphere,himmelblau", "--dims", "2",
+                      "--methods", "hamopt,lbfgsb", "--starts", "2", "--budget", "200",
+                      "--workers", "1", "--out", str(out)]) == 0
+    text = (out / "results.md").read_text()
+    assert "| himmelblau | 2 |" in text and (out / "runs.json").exists()
