@@ -7,7 +7,10 @@
    sphere, n = 10, 1e3, 1e5; nu = 0 and nu > 0).
 2. Per-step overhead of the Python-callable path beyond the user's own calls (n = 10).
 3. Wall time of a fresh process that imports hamopt and minimizes a new @njit
-   objective, with the numba cache warm and cold.
+   objective, with the numba cache warm and cold; and the first-call latency
+   (the first minimize call in a process, warm cache) against the second.
+4. Wall time per evaluation against scipy's BFGS loop on the same objective
+   (Rosenbrock, the jitted test function; n = 10, 100, 1000).
 
 Everything is warmed up (compiled) before it is timed. Not part of the tests.
 """
@@ -120,17 +123,55 @@ _FRESH = textwrap.dedent("""
     def gradient_{tag}(x):
         return 2.0 * (x - {shift})
 
+    import time
+    start = time.perf_counter()
     res = hamopt.minimize(objective_{tag}, np.zeros(10), jac=gradient_{tag}, F0=1.0, rng=0)
+    first = time.perf_counter() - start
     assert res.fun < 1.0 + 1e-9
+    start = time.perf_counter()
+    hamopt.minimize(objective_{tag}, np.zeros(10), jac=gradient_{tag}, F0=1.0, rng=0)
+    print(first, time.perf_counter() - start)
 """)
 
 
 def fresh_process_seconds(cache_dir, tag):
+    """(process wall time, first minimize call, second minimize call) in seconds."""
     script = _FRESH.format(tag=tag, shift=0.1 + 1e-3 * tag)
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", script], env=env, check=True)
-    return time.perf_counter() - start
+    out = subprocess.run([sys.executable, "-c", script], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    first, second = map(float, out.split())
+    return time.perf_counter() - start, first, second
+
+
+def bfgs_comparison_lines(repeats):
+    from scipy.optimize import minimize as scipy_minimize
+    fn = get("rosenbrock")
+    print("\n## 4. Wall time per evaluation: hamopt against scipy's BFGS, Rosenbrock\n")
+    print("| n | BFGS us/eval | hamopt nopython us/eval | hamopt Python path us/eval |")
+    print("|---|---|---|---|")
+    for n in (10, 100, 1000):
+        x0 = np.full(n, -1.0)
+        counts = {}
+
+        def bfgs():
+            res = scipy_minimize(fn.fun, x0, jac=fn.grad, method="BFGS",
+                                 options={"maxiter": 200, "gtol": 0.0})
+            counts["bfgs"] = res.nfev
+
+        def compiled():
+            counts["compiled"] = hamopt.minimize(fn.fun, x0, jac=fn.grad, maxiter=2000,
+                                                 tol=0.0, rng=0).nfev
+
+        def python_path():
+            counts["python"] = hamopt.minimize(lambda x: fn.fun(x), x0,
+                                               jac=lambda x: fn.grad(x), maxiter=2000,
+                                               tol=0.0, rng=0).nfev
+        times = _median_times([bfgs, compiled, python_path], repeats)
+        per_eval = [t / counts[k] for t, k in zip(times, ("bfgs", "compiled", "python"))]
+        print(f"| {n} | " + " | ".join(f"{1e6 * t:.2f}" for t in per_eval) + " |",
+              flush=True)
 
 
 def per_step_table(repeats, scale):
@@ -156,22 +197,26 @@ def python_overhead_line(repeats, scale):
 def fresh_process_lines(repeats):
     print("## 3. Fresh process: import hamopt + minimize a new @njit objective\n")
     with tempfile.TemporaryDirectory() as cache:
-        cold = [fresh_process_seconds(tempfile.mkdtemp(dir=cache), k) for k in range(3)]
+        cold = [fresh_process_seconds(tempfile.mkdtemp(dir=cache), k)[0] for k in range(3)]
         warm_dir = tempfile.mkdtemp(dir=cache)
         fresh_process_seconds(warm_dir, 100)  # fill the cache
         warm = [fresh_process_seconds(warm_dir, 101 + k) for k in range(repeats)]
-    print(f"warm cache: median {statistics.median(warm):.2f} s "
-          f"(runs: {', '.join(f'{t:.2f}' for t in warm)})")
+    walls = [w[0] for w in warm]
+    print(f"warm cache: median {statistics.median(walls):.2f} s "
+          f"(runs: {', '.join(f'{t:.2f}' for t in walls)})")
     print(f"cold cache: median {statistics.median(cold):.2f} s "
           f"(runs: {', '.join(f'{t:.2f}' for t in cold)})")
+    print(f"first minimize call in a process (warm cache, the objective's own compilation "
+          f"included): median {statistics.median(w[1] for w in warm):.3f} s; "
+          f"second call: median {1e3 * statistics.median(w[2] for w in warm):.2f} ms")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="smaller step counts")
-    parser.add_argument("--sections", default="123",
-                        help="which of the three figures to measure, e.g. 13")
+    parser.add_argument("--sections", default="1234",
+                        help="which of the four figures to measure, e.g. 13")
     args = parser.parse_args()
     scale = 0.1 if args.quick else 1.0
     if "1" in args.sections:
@@ -180,6 +225,8 @@ def main():
         python_overhead_line(args.repeats, scale)
     if "3" in args.sections:
         fresh_process_lines(args.repeats)
+    if "4" in args.sections:
+        bfgs_comparison_lines(args.repeats)
 
 
 if __name__ == "__main__":
