@@ -27,7 +27,8 @@ def markdown_tables(runs, methods):
     keys = sorted(table)
     budget = runs[0].budget if runs else 0
     starts = max((len(v) for row in table.values() for v in row.values()), default=0)
-    header = "| function | n | " + " | ".join(methods) + " |\n" + "|---" * (2 + len(methods)) + "|\n"
+    header = ("| function | n | " + " | ".join(methods) + " |\n"
+              + "|---" * (2 + len(methods)) + "|\n")
     out = [f"Budget {budget} evaluations per run (an evaluation is one point where F, or F "
            f"and grad F together, is computed), {starts} random starts per case, the same "
            "starts for every method.\n"]
