@@ -22,6 +22,4 @@ def custom(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None,
     """
     if constraints is not None and len(constraints) > 0:
         raise ValueError("hamopt does not support constraints")
-    if bounds is not None:
-        raise ValueError("hamopt does not support bounds yet")
-    return minimize(fun, x0, jac=jac, args=args, callback=callback, **options)
+    return minimize(fun, x0, jac=jac, args=args, bounds=bounds, callback=callback, **options)

@@ -34,7 +34,7 @@ from numba import types
 
 from ._jit import jit
 from ._layout import (
-    Q, U, G, Z, X_BEST, G_BEST,
+    Q, U, G, Z, X_BEST, G_BEST, LOWER, UPPER, BOUNDED,
     F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
     FEV_PER_STEP, BOUNCE_EVERY, E, LAM, F, F_BEST, ENERGY_ERROR, MAX_ENERGY_ERROR,
     LOG_KICK, NIT, NFEV, NJEV, N_RESTORE_FAILED,
@@ -151,14 +151,30 @@ def _log_expm1(x):
 
 
 @jit()
-def _combine(W, g, a, b, c, step, save_best):
+def _reflect(q, lower, upper):
+    """Fold q into [lower, upper] by elastic reflections; returns (q, odd number of them)."""
+    width = upper - lower
+    if not math.isfinite(width):  # one open side: a single mirror
+        return (2.0 * upper - q, True) if q > upper else (2.0 * lower - q, True)
+    k = math.floor((q - lower) / width)
+    t = (q - lower) - k * width
+    if k % 2 == 0:
+        return min(max(lower + t, lower), upper), False
+    return min(max(upper - t, lower), upper), True
+
+
+@jit()
+def _combine(W, g, a, b, c, step, save_best, bounded):
     """u <- a u + b g + c z; q <- q + step * u (the drift, eq. 16).
 
     With save_best, the pass first copies q and g (the point just evaluated
-    and its gradient) to the best-point rows, which it reads anyway.
+    and its gradient) to the best-point rows, which it reads anyway. With
+    bounded, a coordinate that leaves [LOWER, UPPER] is reflected back and
+    its momentum flips: |p| is kept, and the map stays reversible.
     The loop-invariant branches are unswitched by LLVM; each version vectorizes.
     """
     q, u, z, best_x, best_g = W[Q], W[U], W[Z], W[X_BEST], W[G_BEST]
+    lower, upper = W[LOWER], W[UPPER]
     with_z = c != 0.0
     for i in range(q.shape[0]):
         gi = g[i]
@@ -169,8 +185,13 @@ def _combine(W, g, a, b, c, step, save_best):
         ui = a * u[i] + b * gi
         if with_z:
             ui += c * z[i]
+        qi = qi + step * ui
+        if bounded and (qi < lower[i] or qi > upper[i]):  # NaN: no reflection
+            qi, flipped = _reflect(qi, lower[i], upper[i])
+            if flipped:
+                ui = -ui
         u[i] = ui
-        q[i] = qi + step * ui
+        q[i] = qi
 
 
 @jit()
@@ -192,7 +213,7 @@ def _kick_and_drift(W, g, a, b, c, lam, log_d, gram, s, save_best):
     # dq = dt 2p / (1 + |p|^2) with p = e^lam u; e^-lam + e^lam |u|^2 never overflows for lam >= 0.
     growth = math.exp(lam)
     step = 2.0 * s[DT] / (1.0 / growth + growth * pn2)
-    _combine(W, g, a, b, c, step, save_best)
+    _combine(W, g, a, b, c, step, save_best, s[BOUNDED] != 0.0)
     s[LAM] = lam
 
 
@@ -266,7 +287,7 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     status = _stop_reason(gap, s, c)
     if gap <= 0.0:
         # F0 is not a lower bound here; log(F - F0) is undefined, so stop (gap <= tol).
-        _combine(W, g, 1.0, 0.0, 0.0, 0.0, improved)
+        _combine(W, g, 1.0, 0.0, 0.0, 0.0, improved, False)
         return status
     log_d = math.log(gap)
     eta = s[ETA]
@@ -290,7 +311,7 @@ def finish_and_advance(W, graw, f, s, c, with_z):
             c[N_RESTORE_FAILED] += 1
 
     if status != RUNNING:
-        _combine(W, g, a, b, cz, 0.0, improved)
+        _combine(W, g, a, b, cz, 0.0, improved, False)
         s[LAM] = lam
         return status
 

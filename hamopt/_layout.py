@@ -14,7 +14,9 @@ G = 2        # grad F + w_d q at q when weight_decay > 0 (and at q_0); else unus
 Z = 3        # standard normal draws for the bounces of this step
 X_BEST = 4   # best point seen
 G_BEST = 5   # gradient at the best point
-N_ROWS = 6
+LOWER = 6    # lower bounds of q (-inf where unbounded)
+UPPER = 7    # upper bounds of q (+inf where unbounded)
+N_ROWS = 8
 
 # Slots of the float state s.
 F0 = 0            # lower bound F0 of F
@@ -37,7 +39,8 @@ F_BEST = 16       # F at X_BEST
 ENERGY_ERROR = 17      # |E_i - E| of the last step (eq. 17), before any restore
 MAX_ENERGY_ERROR = 18  # largest ENERGY_ERROR seen
 LOG_KICK = 19     # log(dt eta / 2), the constant part of a half kick's size
-N_SLOTS = 20
+BOUNDED = 20      # 1.0: q reflects elastically at LOWER and UPPER
+N_SLOTS = 21
 
 # Slots of the integer counters c.
 NIT = 0             # completed leapfrog steps

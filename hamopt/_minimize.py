@@ -8,23 +8,26 @@ import numpy as np
 from scipy.optimize import OptimizeResult, OptimizeWarning
 
 from . import _layout as L
+from ._bounds import as_box, box_width, clip_start
 from ._loop import run
 from ._objective import Objective
 from ._particle import Particle
-from ._status import (BELOW_F0_MESSAGE, INTERRUPTED, interrupted_message,
-                      status_and_message)
+from ._polish import polish
+from ._status import (BELOW_F0_MESSAGE, CALLBACK_STOPPED, INTERRUPTED, POLISHED_MESSAGE,
+                      interrupted_message, status_and_message)
 
 __all__ = ["minimize"]
 
 # Documented defaults (see the docstring's Notes for how they were chosen).
-DEFAULT_DT_SCALE = 1.0        # dt = 1.0 * max(1, max|x0_i|)
+DEFAULT_DT_SCALE = 1.0        # dt = 1.0 * max(1, max|x0_i|) without a box
+DEFAULT_DT_BOX_FRACTION = 0.1  # dt = 0.1 * the widest finite side of the box
 DEFAULT_MAXITER_PER_DIM = 1000
 DEFAULT_TOL = 1e-10
 
 
-def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
+def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
-             weight_decay=0.0, maxiter=None, maxfev=None, tol=None,
+             weight_decay=0.0, polish=True, maxiter=None, maxfev=None, tol=None,
              rng=None, callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -57,11 +60,18 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
         strongly the particle is slowed where ``F`` is low. Default 1.
     dt : float, optional
         Time step; one step moves ``x`` by at most ``dt``, so it is a length
-        in the units of ``x``. Default ``max(1, max(|x0|))``: the particle
-        slows down near minima by itself, and large steps measured best
-        (see Notes).
+        in the units of ``x``. Default: ``0.1`` times the widest finite side
+        of ``bounds``, else ``max(1, max(|x0|))`` (the particle slows down near
+        minima by itself, and large steps measured best; see Notes).
     args : tuple, optional
         Extra arguments of ``fun`` and ``jac``.
+    bounds : scipy.optimize.Bounds or sequence of (lo, hi), optional
+        A box for ``x``, in any form ``scipy.optimize.minimize`` accepts
+        (``None`` for an open side). The particle reflects elastically at the
+        walls (the momentum's normal component flips, so the energy is kept),
+        and ``x`` never leaves the box. ``x0`` outside is clipped with an
+        ``OptimizeWarning``, as scipy does. Each lower bound must be below its
+        upper bound.
     deltaE : float, optional
         Initial kinetic energy: ``|p(0)|^2 = deltaE`` and
         ``e^E = V(x0) (1 + deltaE)``, so the particle can reach points up to
@@ -115,7 +125,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
         ``energy_error`` and ``max_energy_error`` (last and largest
         ``|E_i - E|`` before restore), ``n_restore_failed`` (steps where the
         restore was impossible because ``V > e^E``), ``q`` and ``p`` the final
-        position and momentum of the particle.
+        position and momentum of the particle; ``polish_nfev`` and
+        ``polish_njev``, the evaluations of the final local search.
 
     Raises
     ------
@@ -151,14 +162,16 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
     _warn_unknown_options(unknown_options)
     x0 = _as_start_point(x0)
     n = x0.size
+    box = as_box(bounds, n)
+    x0 = clip_start(x0, box)
     options = _validated_options(
-        x0, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
+        x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
         nu=nu, gamma=gamma, bounce_every=bounce_every, weight_decay=weight_decay,
         maxiter=maxiter, maxfev=maxfev, tol=tol)
     if not isinstance(args, tuple):
         args = (args,)
     rng = np.random.default_rng(rng)
-    objective = Objective(fun, jac, args, n)
+    objective = Objective(fun, jac, args, n, box)
     step_callback = _wrap_callback(callback)
 
     f0, g0 = objective.first_evaluation(x0)
@@ -180,6 +193,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(),
     if reason == L.REACHED_TOL and particle.s[L.F] < particle.s[L.F0]:
         message = BELOW_F0_MESSAGE
     res = _result(particle, status, message)
+    if polish and reason != CALLBACK_STOPPED:
+        _polish_result(res, objective, options)
     if disp:
         print(f"{message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
@@ -193,7 +208,22 @@ def _result(particle, status, message):
         x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), jac=W[L.G_BEST].copy(),
         nit=particle.nit, nfev=particle.nfev, njev=particle.njev,
         status=status, success=(status == 0), message=message,
-        **particle.diagnostics())
+        polish_nfev=0, polish_njev=0, **particle.diagnostics())
+
+
+def _polish_result(res, objective, options):
+    """Run the L-BFGS-B polish from res.x and fold it into res (in place)."""
+    budget = options["maxfev"] - res.nfev
+    if budget < objective.fev_per_step or not math.isfinite(res.fun):
+        return
+    x, f, g, nfev, njev = polish(objective, res.x, res.fun, options["weight_decay"],
+                                 options["bounds"], budget)
+    res.update(polish_nfev=nfev, polish_njev=njev, nfev=res.nfev + nfev,
+               njev=res.njev + njev)
+    if g is not None:
+        res.update(x=x, fun=f, jac=g)
+        if res.status != 0 and f - options["F0"] <= options["tol"]:
+            res.update(status=0, success=True, message=POLISHED_MESSAGE)
 
 
 def _budget_spent(particle, options):
@@ -243,12 +273,15 @@ def _count(name, value, *, minimum):
     return int(value)
 
 
-def _validated_options(x0, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
+def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                        bounce_every, weight_decay, maxiter, maxfev, tol):
     n = x0.size
     if dt is None:
-        dt = DEFAULT_DT_SCALE * max(1.0, float(np.max(np.abs(x0))))
+        width = box_width(box)
+        dt = (DEFAULT_DT_SCALE * max(1.0, float(np.max(np.abs(x0)))) if width is None
+              else DEFAULT_DT_BOX_FRACTION * width)
     return dict(
+        bounds=box,
         F0=_real("F0", F0),
         eta=_real("eta", eta, positive=True),
         dt=_real("dt", dt, positive=True),

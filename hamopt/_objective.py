@@ -27,13 +27,14 @@ class Objective:
         Dimension of x.
     """
 
-    def __init__(self, fun, jac, args, n):
+    def __init__(self, fun, jac, args, n, box=None):
         if not callable(fun):
             raise TypeError(f"fun must be callable, got {type(fun).__name__}")
         if not (jac is None or jac is True or callable(jac)):
             raise TypeError("jac must be a callable, True (fun returns (f, grad)) or None "
                             f"(finite differences), got {jac!r}")
         self.fun, self.jac, self.args, self.n = fun, jac, tuple(args), n
+        self.box = box  # finite differences step inwards at the bounds
         # One step costs one gradient; with forward differences that is n + 1 values.
         self.fev_per_step = n + 1 if jac is None else 1
         self.value_and_grad = self._python_value_and_grad()
@@ -63,6 +64,8 @@ class Objective:
         xh = x.copy()
         for i in range(self.n):
             h = _SQRT_EPS * max(1.0, abs(x[i]))
+            if self.box is not None and x[i] + h > self.box[1][i]:
+                h = -h
             xh[i] = x[i] + h
             h = xh[i] - x[i]  # the step actually taken, after rounding
             g[i] = (float(fun(xh.copy(), *args)) - f) / h

@@ -23,7 +23,8 @@ class Particle:
         F and grad F at ``x0``, without the weight-decay term.
     options : dict
         The validated options of ``minimize`` (F0, eta, dt, deltaE, nu, gamma,
-        weight_decay, tol, energy_restore, maxiter, maxfev, bounce_every).
+        weight_decay, tol, energy_restore, maxiter, maxfev, bounce_every, and
+        optionally bounds as ``(lower, upper)`` arrays; x0 must lie inside them).
     fev_per_step : int
         Objective evaluations one gradient costs (the one at ``x0`` included in ``nfev``).
     rng : numpy.random.Generator
@@ -56,6 +57,9 @@ class Particle:
         s[L.FEV_PER_STEP] = fev_per_step
         s[L.BOUNCE_EVERY] = options["bounce_every"]
         s[L.LOG_KICK] = math.log(0.5 * s[L.DT] * s[L.ETA])
+        box = options.get("bounds")
+        W[L.LOWER], W[L.UPPER] = (-np.inf, np.inf) if box is None else box
+        s[L.BOUNDED] = float(box is not None)
 
         W[L.Q] = x0
         W[L.G] = g0 + wd * x0

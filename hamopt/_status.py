@@ -13,6 +13,9 @@ _TABLE = {
     CALLBACK_STOPPED: (99, "`callback` raised `StopIteration`."),
 }
 
+POLISHED_MESSAGE = ("Optimization terminated successfully: F - F0 <= tol after the "
+                    "L-BFGS-B polish.")
+
 BELOW_F0_MESSAGE = ("Optimization terminated successfully: F fell below F0, "
                     "so F0 is not a lower bound of F.")
 

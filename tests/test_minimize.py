@@ -51,8 +51,11 @@ def test_counts_equal_real_calls(jac_mode):
     jac_arg = {"callable": jac, "true": True, "none": None}[jac_mode]
     res = hamopt.minimize(fun, [-1.2, 1.0], jac=jac_arg, rng=0, maxiter=40, tol=0.0)
     assert res.nfev == calls["fun"]
-    assert res.njev == (calls["jac"] if jac_mode == "callable" else res.nit + 1)
-    assert res.nit == 40
+    # One gradient per step and at x0, plus the polish's (each call of fun gives one
+    # with jac=True; each forward-difference gradient is one).
+    assert res.njev == (calls["jac"] if jac_mode == "callable"
+                        else res.nit + 1 + res.polish_njev)
+    assert res.nit == 40 and res.polish_njev > 0
 
 
 def test_maxfev_respected_with_finite_differences():
@@ -194,7 +197,7 @@ def test_args_are_passed(jitted):
 
 
 def test_maxiter_zero_returns_the_start():
-    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=0)
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=0, polish=False)
     assert res.nit == 0 and res.nfev == 1 and res.status == 1
     assert_array_equal(res.x, [-1.2, 1.0])
 

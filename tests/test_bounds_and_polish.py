@@ -1,0 +1,141 @@
+"""Bounds (elastic reflection at the walls) and the final L-BFGS-B polish."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra.numpy import arrays
+from numpy.testing import assert_allclose
+from scipy.optimize import Bounds, OptimizeWarning, minimize, rosen, rosen_der
+
+import hamopt
+from hamopt._layout import MAX_ENERGY_ERROR
+
+from .dynamics import energy, integrate
+from .problems import bowl, bowl_grad, smooth, smooth_grad
+
+BOX = (np.full(2, -1.0), np.full(2, 1.0))
+
+
+def flat(x):
+    return 2.0
+
+
+def flat_grad(x):
+    return np.zeros_like(x)
+
+
+@given(q0=arrays(np.float64, 2, elements=st.floats(-0.99, 0.99)),
+       p0=arrays(np.float64, 2, elements=st.floats(-3.0, 3.0)), k=st.integers(1, 60),
+       dt=st.floats(0.05, 0.9))
+def test_reflection_is_reversible(q0, p0, k, dt):
+    """k steps in a small box (many reflections), flip p, k steps: back at the start."""
+    forward = integrate(smooth, smooth_grad, q0, p0, k, dt=dt, bounds=BOX)
+    back = integrate(smooth, smooth_grad, forward.q, -forward.p, k, dt=dt, bounds=BOX)
+    assert_allclose(back.q, q0, atol=1e-8)
+    assert_allclose(-back.p, p0, atol=1e-7 * max(1.0, np.abs(p0).max()))
+
+
+@given(q0=arrays(np.float64, 3, elements=st.floats(-0.99, 0.99)),
+       p0=arrays(np.float64, 3, elements=st.floats(-3.0, 3.0)), k=st.integers(1, 80),
+       dt=st.floats(0.05, 3.0))
+def test_reflection_keeps_the_energy_and_the_box(q0, p0, k, dt):
+    """Without forces only the walls act: |p|, hence E, is kept to rounding; q stays inside."""
+    box = (np.full(3, -1.0), np.full(3, 1.0))
+    particle = integrate(flat, flat_grad, q0, p0, k, dt=dt, bounds=box)
+    assert np.all(particle.q >= -1.0) and np.all(particle.q <= 1.0)
+    assert np.linalg.norm(particle.p) == pytest.approx(np.linalg.norm(p0), rel=1e-14)
+    assert particle.s[MAX_ENERGY_ERROR] <= 1e-13  # ~450 ulp of E ~ 2, over up to 80 steps
+
+
+def test_energy_error_with_walls_vanishes_with_dt():
+    """With forces and walls, the energy error shrinks with dt: at least first order.
+
+    (Away from walls the leapfrog is second order; a step that hits a wall mixes
+    the force before and after the reflection, and the measured ratios over one
+    halving of dt vary with where the reflections fall: 4.1 and 1.7 here.)
+    """
+    q0, p0 = np.array([0.5, -0.2]), np.array([2.0, 1.5])
+    errors = []
+    for dt in (0.02, 0.01, 0.005):
+        particle = integrate(bowl, bowl_grad, q0, p0, round(2.0 / dt), dt=dt, bounds=BOX)
+        errors.append(particle.s[MAX_ENERGY_ERROR])
+        assert energy(bowl, particle.q, particle.p) == pytest.approx(particle.s[13], abs=0.1)
+    assert errors[0] > errors[1] > errors[2] and errors[0] / errors[2] > 4.0, errors
+
+
+def test_x_never_leaves_the_box():
+    seen = []
+
+    def shifted(x):
+        seen.append(x.copy())
+        return float(((x - 5.0) ** 2).sum())
+
+    res = hamopt.minimize(shifted, [0.0, 0.2], jac=lambda x: 2 * (x - 5.0), F0=-1.0,
+                          bounds=[(-1, 1), (None, 2)], rng=0, maxiter=300)
+    seen = np.array(seen)
+    assert np.all(seen[:, 0] >= -1) and np.all(seen[:, 0] <= 1) and np.all(seen[:, 1] <= 2)
+    assert_allclose(res.x, [1.0, 2.0])  # the corner nearest the unconstrained minimum
+
+
+def test_bounds_forms_and_checks():
+    a = hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=Bounds([-2, -2], [2, 2]),
+                        rng=0, maxiter=100)
+    b = hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(-2, 2), (-2, 2)], rng=0,
+                        maxiter=100)
+    assert_allclose(a.q, b.q)
+    with pytest.raises(ValueError, match="lower bound must be below its upper bound"):
+        hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(1, 1), (0, 1)])
+    with pytest.raises(ValueError, match="sequence of 2"):
+        hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(0, 1)])
+    with pytest.warns(OptimizeWarning, match="not within the specified bounds"):
+        res = hamopt.minimize(rosen, [3.0, 0.5], jac=rosen_der, bounds=[(0, 2), (0, 2)],
+                              maxiter=5)
+    assert res.x[0] <= 2.0
+
+
+def test_default_dt_scales_with_the_box():
+    def recorder():
+        seen = []
+
+        def fun(x):
+            seen.append(x.copy())
+            return rosen(x)
+        return seen, fun
+    small, fun_small = recorder()
+    large, fun_large = recorder()
+    hamopt.minimize(fun_small, [0.3, 0.3], jac=rosen_der, bounds=[(0, 1)] * 2, maxiter=20,
+                    polish=False, deltaE=0.0, rng=0)
+    hamopt.minimize(fun_large, [0.3, 0.3], jac=rosen_der, bounds=[(-99, 1)] * 2, maxiter=20,
+                    polish=False, deltaE=0.0, rng=0)
+    small_step = np.abs(np.diff(small, axis=0)).max()
+    large_step = np.abs(np.diff(large, axis=0)).max()
+    assert small_step <= 0.1 + 1e-12 < large_step  # dt = 0.1 x the widest side
+
+
+def test_polish_finishes_the_job_and_is_counted():
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return rosen(x)
+    res = hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, maxiter=30, tol=1e-12, rng=0)
+    assert res.polish_nfev > 0 and res.nfev == len(calls)
+    assert res.nfev == res.nit + 1 + res.polish_nfev
+    assert res.success and res.fun <= 1e-12 and "polish" in res.message
+    unpolished = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=30, tol=1e-12,
+                                 rng=0, polish=False)
+    assert unpolished.polish_nfev == 0 and unpolished.fun > res.fun
+
+
+def test_polish_respects_maxfev_and_bounds():
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxfev=60, rng=0, tol=0.0)
+    assert res.nfev <= 60
+    res = hamopt.minimize(lambda x: ((x - 5.0) ** 2).sum(), [0.0, 0.0],
+                          jac=lambda x: 2 * (x - 5.0), F0=-1.0, bounds=[(-1, 1)] * 2,
+                          maxiter=10, rng=0)
+    assert np.all(res.x <= 1.0) and res.polish_nfev > 0
+
+
+def test_custom_method_with_bounds():
+    res = minimize(rosen, [0.5, 0.5], method=hamopt.custom, jac=rosen_der,
+                   bounds=[(-2, 2), (-2, 2)], tol=1e-10, options={"rng": 0})
+    assert res.success and res.fun <= 1e-10
