@@ -13,7 +13,7 @@ from numba import types
 
 from ._jit import jit
 from ._kernels import draws_noise, finish_and_advance
-from ._layout import Q, Z, NIT, RUNNING
+from ._layout import Q, Z, RUNNING
 
 _vec = types.float64[::1]
 fun_type = types.FunctionType(types.float64(_vec))
@@ -26,7 +26,7 @@ _state = (types.float64[:, ::1], _vec, types.int64[::1], _generator_type, types.
 @jit()
 def _after_evaluation(W, g, f, s, c, rng):
     """Draw the bounce's normals if this step has one, then finish the step."""
-    with_z = draws_noise(s, c[NIT] + 1)
+    with_z = draws_noise(s, c)
     if with_z:
         # The same stream as Generator.standard_normal(out=z) on the Python path.
         z = W[Z]

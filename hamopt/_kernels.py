@@ -37,7 +37,7 @@ from ._layout import (
     Q, U, G, Z, X_BEST, G_BEST, LOWER, UPPER, BOUNDED,
     F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
     FEV_PER_STEP, BOUNCE_EVERY, E, LAM, F, F_BEST, ENERGY_ERROR, MAX_ENERGY_ERROR,
-    LOG_KICK, NIT, NFEV, NJEV, N_RESTORE_FAILED,
+    LOG_KICK, STALL_BOUNCE, NIT, NFEV, NJEV, N_RESTORE_FAILED, STALLED, N_STALL_BOUNCES,
     RUNNING, REACHED_TOL, MAXITER_REACHED, MAXFEV_REACHED, NON_FINITE,
     BAD_GRADIENT_SHAPE,
 )
@@ -224,12 +224,15 @@ def _is_bounce_step(s, nit):
 
 
 @jit()
-def draws_noise(s, nit):
-    """Whether step number nit (counted from 1) needs normal draws in W[Z].
+def draws_noise(s, c):
+    """Whether the next step needs normal draws in W[Z]: generalized bounces, a
+    periodic bounce, or a possible stall bounce (if the step brings no new best).
 
     The Python loop (``_loop._run_python``) applies the same rule.
     """
-    return s[NU] > 0.0 or _is_bounce_step(s, nit)
+    stall = s[STALL_BOUNCE]
+    return (s[NU] > 0.0 or _is_bounce_step(s, c[NIT] + 1)
+            or (stall > 0.0 and c[STALLED] + 1 >= stall))
 
 
 @jit()
@@ -283,6 +286,9 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     improved = f < s[F_BEST]
     if improved:
         s[F_BEST] = f
+        c[STALLED] = 0
+    else:
+        c[STALLED] += 1
     gap = f - s[F0]
     status = _stop_reason(gap, s, c)
     if gap <= 0.0:
@@ -318,7 +324,11 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     # Bounces keep |p| and turn its direction (1.4.1, eq. 21).
     if with_z and pn2 > 0.0:
         _, _, _, uz, gz, zz = gram
-        if _is_bounce_step(s, c[NIT]):
+        stalled = s[STALL_BOUNCE] > 0.0 and c[STALLED] >= s[STALL_BOUNCE]
+        if stalled:
+            c[STALLED] = 0
+            c[N_STALL_BOUNCES] += 1
+        if stalled or _is_bounce_step(s, c[NIT]):
             a, b, cz = 0.0, 0.0, math.sqrt(pn2 / zz)
         else:
             nu = s[NU] * math.exp(s[GAMMA] * (eta * log_d + math.log1p(s[DELTA_E]) - energy))

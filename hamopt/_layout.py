@@ -40,14 +40,17 @@ ENERGY_ERROR = 17      # |E_i - E| of the last step (eq. 17), before any restore
 MAX_ENERGY_ERROR = 18  # largest ENERGY_ERROR seen
 LOG_KICK = 19     # log(dt eta / 2), the constant part of a half kick's size
 BOUNDED = 20      # 1.0: q reflects elastically at LOWER and UPPER
-N_SLOTS = 21
+STALL_BOUNCE = 21 # full random bounce after this many steps without a new best, 0 = never
+N_SLOTS = 22
 
 # Slots of the integer counters c.
 NIT = 0             # completed leapfrog steps
 NFEV = 1            # objective evaluations
 NJEV = 2            # gradient evaluations
 N_RESTORE_FAILED = 3  # steps where the energy could not be restored (eq. 18 <= 0)
-N_COUNTERS = 4
+STALLED = 4           # steps since the last new best point (or the last stall bounce)
+N_STALL_BOUNCES = 5   # stall bounces done
+N_COUNTERS = 6
 
 # Step outcomes returned by the kernels; 0 means "keep going".
 RUNNING = 0

@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from ._kernels import finish_and_advance
-from ._layout import Q, Z, NU, BOUNCE_EVERY, RUNNING, BAD_GRADIENT_SHAPE
+from ._layout import Q, Z, NU, BOUNCE_EVERY, STALL_BOUNCE, STALLED, RUNNING, BAD_GRADIENT_SHAPE
 from ._status import CALLBACK_STOPPED
 
 # The nopython loop returns to Python between chunks of steps (for Ctrl-C and
@@ -36,20 +36,23 @@ def _run_python(particle, objective, callback, progress):
     # draws_noise's rule, kept in Python locals: a kernel call costs more than this.
     noise_every_step = s[NU] > 0.0
     bounce_every = int(s[BOUNCE_EVERY])
+    stall_bounce = s[STALL_BOUNCE]
+    c = particle.c
     nit = particle.nit
     next_report = time.perf_counter() + _CHUNK_SECONDS
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
         nit += 1
-        with_z = noise_every_step or (bounce_every > 0 and nit % bounce_every == 0)
+        with_z = (noise_every_step or (bounce_every > 0 and nit % bounce_every == 0)
+                  or (stall_bounce > 0.0 and c[STALLED] + 1 >= stall_bounce))
         if with_z:
             rng.standard_normal(out=z)
         try:
-            reason = finish_and_advance(W, g, f, s, particle.c, with_z)
+            reason = finish_and_advance(W, g, f, s, c, with_z)
         except TypeError:
             # numba refused the types (a 0-d array, a list, float32): convert once.
             f, g = float(f), np.ascontiguousarray(g, dtype=np.float64).reshape(-1)
-            reason = finish_and_advance(W, g, f, s, particle.c, with_z)
+            reason = finish_and_advance(W, g, f, s, c, with_z)
         if reason == BAD_GRADIENT_SHAPE:
             raise ValueError(f"jac returned an array of shape {np.shape(g)} during the run; "
                              f"expected ({n},)")

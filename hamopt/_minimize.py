@@ -27,8 +27,8 @@ DEFAULT_TOL = 1e-10
 
 def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
-             weight_decay=0.0, polish=True, maxiter=None, maxfev=None, tol=None,
-             rng=None, callback=None, disp=False, **unknown_options):
+             stall_bounce=0, weight_decay=0.0, polish=True, maxiter=None, maxfev=None,
+             tol=None, rng=None, callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
     A particle with Hamiltonian ``H = log(1 + |p|^2) + eta log(F(q) - F0)``
@@ -88,6 +88,10 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
     bounce_every : int, optional
         A full random bounce (new direction of ``p``, same size) every this
         many steps; 0 (default) for never.
+    stall_bounce : int, optional
+        A full random bounce after this many steps without a new best point
+        (the stagnation bounce of the authors' earlier optimizer); 0 (default)
+        for never.
     weight_decay : float, optional
         ``w_d`` of the energy-conserving L2 term: the minimized objective is
         ``F(x) + w_d/2 |x|^2`` (eq. 24), and ``fun``/``jac`` of the result
@@ -126,7 +130,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
         ``|E_i - E|`` before restore), ``n_restore_failed`` (steps where the
         restore was impossible because ``V > e^E``), ``q`` and ``p`` the final
         position and momentum of the particle; ``polish_nfev`` and
-        ``polish_njev``, the evaluations of the final local search.
+        ``polish_njev``, the evaluations of the final local search;
+        ``n_stall_bounces``.
 
     Raises
     ------
@@ -166,8 +171,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
     x0 = clip_start(x0, box)
     options = _validated_options(
         x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
-        nu=nu, gamma=gamma, bounce_every=bounce_every, weight_decay=weight_decay,
-        maxiter=maxiter, maxfev=maxfev, tol=tol)
+        nu=nu, gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
+        weight_decay=weight_decay, maxiter=maxiter, maxfev=maxfev, tol=tol)
     if not isinstance(args, tuple):
         args = (args,)
     rng = np.random.default_rng(rng)
@@ -274,7 +279,7 @@ def _count(name, value, *, minimum):
 
 
 def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
-                       bounce_every, weight_decay, maxiter, maxfev, tol):
+                       bounce_every, stall_bounce, weight_decay, maxiter, maxfev, tol):
     n = x0.size
     if dt is None:
         width = box_width(box)
@@ -290,6 +295,7 @@ def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamm
         nu=_real("nu", nu, nonnegative=True),
         gamma=_real("gamma", gamma, nonnegative=True),
         bounce_every=_count("bounce_every", bounce_every, minimum=0),
+        stall_bounce=_count("stall_bounce", stall_bounce, minimum=0),
         weight_decay=_real("weight_decay", weight_decay, nonnegative=True),
         maxiter=(DEFAULT_MAXITER_PER_DIM * n if maxiter is None
                  else _count("maxiter", maxiter, minimum=0)),

@@ -56,6 +56,7 @@ class Particle:
         s[L.MAXFEV] = options["maxfev"]
         s[L.FEV_PER_STEP] = fev_per_step
         s[L.BOUNCE_EVERY] = options["bounce_every"]
+        s[L.STALL_BOUNCE] = options.get("stall_bounce", 0)
         s[L.LOG_KICK] = math.log(0.5 * s[L.DT] * s[L.ETA])
         box = options.get("bounds")
         W[L.LOWER], W[L.UPPER] = (-np.inf, np.inf) if box is None else box
@@ -122,6 +123,7 @@ class Particle:
             energy_error=float(s[L.ENERGY_ERROR]),
             max_energy_error=float(s[L.MAX_ENERGY_ERROR]),
             n_restore_failed=int(self.c[L.N_RESTORE_FAILED]),
+            n_stall_bounces=int(self.c[L.N_STALL_BOUNCES]),
             q=self.q,
             p=self.p,
         )

@@ -9,7 +9,8 @@ from hamopt._particle import Particle
 
 
 def integrate(F, grad, q0, p0, nsteps, *, F0=0.0, eta=1.0, dt=0.05, restore=False,
-              nu=0.0, gamma=0.0, bounce_every=0, deltaE=0.0, rng=0, bounds=None):
+              nu=0.0, gamma=0.0, bounce_every=0, deltaE=0.0, rng=0, bounds=None,
+              stall_bounce=0):
     """nsteps leapfrog steps from (q0, p0); the particle ends at integer time.
 
     bounds: None or (lower, upper) arrays of a box in which q reflects.
@@ -17,7 +18,8 @@ def integrate(F, grad, q0, p0, nsteps, *, F0=0.0, eta=1.0, dt=0.05, restore=Fals
     q0 = np.asarray(q0, dtype=float)
     options = dict(F0=F0, eta=eta, dt=dt, deltaE=deltaE, nu=nu, gamma=gamma,
                    weight_decay=0.0, tol=0.0, energy_restore=restore, maxiter=nsteps,
-                   maxfev=math.inf, bounce_every=bounce_every, bounds=bounds)
+                   maxfev=math.inf, bounce_every=bounce_every, bounds=bounds,
+                   stall_bounce=stall_bounce)
     objective = Objective(F, grad, (), q0.size)
     f, g = objective.first_evaluation(q0)
     particle = Particle(q0, f, g, options, 1, np.random.default_rng(rng),

@@ -7,7 +7,7 @@ import numpy as np
 
 
 def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
-                  energy_restore, nsteps, rng):
+                  energy_restore, nsteps, rng, stall_bounce=0):
     """Return the positions q_1..q_nsteps and the final (q, p) at integer time."""
     q = np.array(x0, dtype=float)
     f, g = F(q), grad(q)
@@ -23,13 +23,19 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
     E = eta * np.log(f - F0) + np.log1p(deltaE)           # eq. 10
     force = lambda f, g: eta * g / (f - F0)               # eq. 9
     positions = []
+    best, stalled = f, 0
     p = p - 0.5 * dt * force(f, g)                        # eq. 12
     q = q + dt * 2 * p / (1 + p @ p)                      # eq. 13
     for i in range(1, nsteps + 1):
         f, g = F(q), grad(q)
         positions.append(q.copy())
-        draw = nu > 0 or (bounce_every > 0 and i % bounce_every == 0)
+        draw = (nu > 0 or (bounce_every > 0 and i % bounce_every == 0)
+                or (stall_bounce > 0 and stalled + 1 >= stall_bounce))
         z = rng.standard_normal(q.size) if draw else None
+        if f < best:
+            best, stalled = f, 0
+        else:
+            stalled += 1
         p = p - 0.5 * dt * force(f, g)                    # eq. 14
         if energy_restore:                                # eq. 19
             target = np.exp(E) / (f - F0) ** eta - 1
@@ -39,7 +45,10 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
             break
         pn = np.linalg.norm(p)
         if draw and pn > 0:
-            if bounce_every > 0 and i % bounce_every == 0:  # 1.4.1
+            stall = stall_bounce > 0 and stalled >= stall_bounce
+            if stall:
+                stalled = 0
+            if stall or (bounce_every > 0 and i % bounce_every == 0):  # 1.4.1
                 p = pn * z / np.linalg.norm(z)
             else:                                          # eq. 21
                 a = nu * ((f - F0) ** eta * (1 + deltaE) / np.exp(E)) ** gamma

@@ -74,7 +74,8 @@ def test_energy_error_is_second_order():
     assert all(3.5 < r < 4.5 for r in ratios), ratios
 
 
-def test_matches_literal_transcription_of_the_note():
+@pytest.mark.parametrize("stall_bounce", [0, 4])
+def test_matches_literal_transcription_of_the_note(stall_bounce):
     """The fused kernels follow the note's equations step by step (with bounces)."""
     from .problems import rosen_jit, rosen_grad_jit
     F = lambda x: float(rosen_jit(x))  # noqa: E731
@@ -82,12 +83,14 @@ def test_matches_literal_transcription_of_the_note():
     x0 = np.array([-1.2, 1.0, 0.5])
     opts = dict(F0=-1.0, eta=1.5, dt=0.05, deltaE=2.0, nu=0.1, gamma=0.5,
                 bounce_every=7, energy_restore=True)
-    positions, q_ref, p_ref = reference_run(F, grad, x0, nsteps=60,
+    positions, q_ref, p_ref = reference_run(F, grad, x0, nsteps=60, stall_bounce=stall_bounce,
                                             rng=np.random.default_rng(3), **opts)
     seen = []
     particle = integrate(lambda x: seen.append(x.copy()) or F(x), grad, x0, None, 60,
                          F0=-1.0, eta=1.5, dt=0.05, deltaE=2.0, nu=0.1, gamma=0.5,
-                         bounce_every=7, restore=True, rng=3)
+                         bounce_every=7, restore=True, rng=3, stall_bounce=stall_bounce)
+    if stall_bounce:
+        assert particle.c[5] > 0  # N_STALL_BOUNCES: the path took stall bounces
     assert_allclose(np.array(seen[1:]), positions, rtol=1e-9, atol=1e-12)
     assert_allclose(particle.q, q_ref, rtol=1e-9)
     assert_allclose(particle.p, p_ref, rtol=1e-8)

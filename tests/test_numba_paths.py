@@ -15,7 +15,8 @@ from .problems import (rosen_grad_jit, rosen_jit, rosen_value_and_grad_jit, sphe
                        sphere_jit)
 
 X0 = np.array([-1.2, 1.0, 0.3, -0.4])
-KWARGS = dict(nu=0.05, gamma=0.5, bounce_every=9, deltaE=2.0, rng=5, maxiter=400, tol=0.0)
+KWARGS = dict(nu=0.05, gamma=0.5, bounce_every=9, stall_bounce=6, deltaE=2.0, rng=5,
+              maxiter=400, tol=0.0)
 
 
 def test_compiled_path_is_used():
@@ -39,14 +40,19 @@ def test_jitted_path_equals_python_path(jac_true):
     # The same functions called from both loops: the same floating-point trajectory.
     for key in ("x", "q", "p", "jac"):
         assert_array_equal(compiled[key], python[key])
-    for key in ("fun", "nit", "nfev", "njev", "E", "max_energy_error", "n_restore_failed"):
+    assert compiled.n_stall_bounces > 0
+    for key in ("fun", "nit", "nfev", "njev", "E", "max_energy_error", "n_restore_failed",
+                "n_stall_bounces", "polish_nfev"):
         assert compiled[key] == python[key]
 
 
 def test_jitted_path_matches_numpy_objective_to_rounding():
     from scipy.optimize import rosen, rosen_der
-    compiled = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, **{**KWARGS, "maxiter": 100})
-    python = hamopt.minimize(rosen, X0, jac=rosen_der, **{**KWARGS, "maxiter": 100})
+    # Different code for F (numba's and numpy's) differs at rounding level; stall bounces
+    # would turn that into a different bounce time, so they are off here.
+    kwargs = {**KWARGS, "maxiter": 100, "stall_bounce": 0}
+    compiled = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, **kwargs)
+    python = hamopt.minimize(rosen, X0, jac=rosen_der, **kwargs)
     assert_allclose(compiled.q, python.q, rtol=1e-8)
 
 
