@@ -37,7 +37,9 @@ from ._layout import (
     Q, U, G, Z, X_BEST, G_BEST, LOWER, UPPER, BOUNDED,
     F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
     FEV_PER_STEP, BOUNCE_EVERY, E, LAM, F, F_BEST, ENERGY_ERROR, MAX_ENERGY_ERROR,
-    LOG_KICK, STALL_BOUNCE, NIT, NFEV, NJEV, N_RESTORE_FAILED, STALLED, N_STALL_BOUNCES,
+    LOG_KICK, STALL_BOUNCE, ADAPTIVE_F0, ANCHOR_F, ANCHOR_GAP, N_HISTORY, N_SLOTS,
+    HISTORY_CAPACITY, CHECK_F, NIT, NFEV, NJEV, N_RESTORE_FAILED, STALLED, N_STALL_BOUNCES,
+    N_REANCHORS, SINCE_CHECK,
     RUNNING, REACHED_TOL, MAXITER_REACHED, MAXFEV_REACHED, NON_FINITE,
     BAD_GRADIENT_SHAPE,
 )
@@ -247,6 +249,66 @@ def _stop_reason(gap, s, c):
     return RUNNING
 
 
+# The adaptive F0 never comes closer to F_best than this, relative to max(1, |F_best|).
+_MIN_RELATIVE_GAP = 1e-12
+# Every _CHECK_STEPS steps, a best value that fell by less than _CHECK_PROGRESS of
+# the gap F_best - F0 tightens F0 to F_best - gap / _TIGHTEN.
+_CHECK_STEPS = 50
+_CHECK_PROGRESS = 0.1
+_TIGHTEN = 4.0
+
+
+@jit()
+def record_f0(s, nit):
+    """Append (nit, F0) to the F0 history at the end of s, while there is room."""
+    k = int(s[N_HISTORY])
+    if k < HISTORY_CAPACITY:
+        s[N_SLOTS + 2 * k] = nit
+        s[N_SLOTS + 2 * k + 1] = s[F0]
+        s[N_HISTORY] = k + 1
+
+
+@jit()
+def _reanchor(s, c, delta):
+    """Move the adaptive F0 to F_best - delta (delta kept above a relative floor)."""
+    best = s[F_BEST]
+    delta = max(delta, _MIN_RELATIVE_GAP * max(1.0, abs(best)))
+    s[F0] = best - delta
+    s[ANCHOR_F] = best
+    s[ANCHOR_GAP] = delta
+    s[CHECK_F] = best
+    c[SINCE_CHECK] = 0
+    c[N_REANCHORS] += 1
+    record_f0(s, c[NIT])
+
+
+@jit()
+def _update_adaptive_f0(s, c):
+    """Re-anchor the adaptive F0 if it is due; returns whether it moved.
+
+    * Progress: once F_best has come halfway down to F0 (or below it), F0
+      moves to F_best - delta with delta the improvement since the last
+      anchor: the recent rate of progress sets the next guess of how far the
+      minimum is.
+    * Stall: when _CHECK_STEPS steps lowered F_best by less than
+      _CHECK_PROGRESS of the gap F_best - F0, the gap was too generous (it
+      limits the accuracy to about itself): F0 moves up to F_best - gap / 4.
+    """
+    best = s[F_BEST]
+    if best - s[F0] <= 0.5 * s[ANCHOR_GAP]:
+        _reanchor(s, c, s[ANCHOR_F] - best)
+        return True
+    c[SINCE_CHECK] += 1
+    if c[SINCE_CHECK] >= _CHECK_STEPS:
+        gap = best - s[F0]
+        if s[CHECK_F] - best < _CHECK_PROGRESS * gap:
+            _reanchor(s, c, gap / _TIGHTEN)
+            return True
+        s[CHECK_F] = best
+        c[SINCE_CHECK] = 0
+    return False
+
+
 @jit(types.void(_work, _vec))
 def begin(W, s):
     """Start the leapfrog from (q_0, p_0): the first half kick and drift (eqs. 12-13).
@@ -289,6 +351,7 @@ def finish_and_advance(W, graw, f, s, c, with_z):
         c[STALLED] = 0
     else:
         c[STALLED] += 1
+    reanchored = s[ADAPTIVE_F0] != 0.0 and _update_adaptive_f0(s, c)
     gap = f - s[F0]
     status = _stop_reason(gap, s, c)
     if gap <= 0.0:
@@ -303,13 +366,22 @@ def finish_and_advance(W, graw, f, s, c, with_z):
     a, b, cz, lam = _half_kick(1.0, 0.0, 0.0, s[LAM], log_d, s)
     pn2, a, b, cz, gram = _exact_norm2(u, g, z, a, b, cz, gram)
 
-    # Energy monitor (eq. 17) and restore (eqs. 18-19).
+    # Energy monitor (eq. 17) and restore (eqs. 18-19). After a re-anchor of F0
+    # the particle restarts from here as at x0: |p|^2 = deltaE along the same
+    # direction, e^E = V (1 + deltaE) (eq. 10).
     log_pn2 = math.log(pn2) if pn2 > 0.0 else -np.inf
     error = abs(_log1p_exp(2.0 * lam + log_pn2) + eta * log_d - energy)
+    if reanchored:
+        if s[DELTA_E] > 0.0 and pn2 > 0.0:
+            lam = 0.5 * (math.log(s[DELTA_E]) - log_pn2)
+        else:
+            a, b, cz, lam = 0.0, 0.0, 0.0, 0.0
+        energy = s[E] = math.log1p(s[DELTA_E]) + eta * log_d
+        error = 0.0
     s[ENERGY_ERROR] = error
     if error > s[MAX_ENERGY_ERROR]:
         s[MAX_ENERGY_ERROR] = error
-    if s[RESTORE] != 0.0:
+    if s[RESTORE] != 0.0 and not reanchored:
         x = energy - eta * log_d  # log(e^E / V)
         if x > 0.0 and pn2 > 0.0:
             lam = 0.5 * (_log_expm1(x) - log_pn2)

@@ -41,7 +41,14 @@ MAX_ENERGY_ERROR = 18  # largest ENERGY_ERROR seen
 LOG_KICK = 19     # log(dt eta / 2), the constant part of a half kick's size
 BOUNDED = 20      # 1.0: q reflects elastically at LOWER and UPPER
 STALL_BOUNCE = 21 # full random bounce after this many steps without a new best, 0 = never
-N_SLOTS = 22
+ADAPTIVE_F0 = 22  # 1.0: F0 is hamopt's own lower bound, re-anchored as F_best improves
+ANCHOR_F = 23     # F_best when F0 was last re-anchored
+ANCHOR_GAP = 24   # F_best - F0 right after that re-anchor
+N_HISTORY = 25    # entries (nit, F0) written to the F0 history below
+CHECK_F = 26      # F_best at the last progress check of the adaptive F0
+N_SLOTS = 27
+# s continues with the F0 history: pairs (nit, F0) from s[N_SLOTS] on.
+HISTORY_CAPACITY = 512
 
 # Slots of the integer counters c.
 NIT = 0             # completed leapfrog steps
@@ -50,7 +57,9 @@ NJEV = 2            # gradient evaluations
 N_RESTORE_FAILED = 3  # steps where the energy could not be restored (eq. 18 <= 0)
 STALLED = 4           # steps since the last new best point (or the last stall bounce)
 N_STALL_BOUNCES = 5   # stall bounces done
-N_COUNTERS = 6
+N_REANCHORS = 6       # re-anchors of the adaptive F0
+SINCE_CHECK = 7       # steps since the last progress check of the adaptive F0
+N_COUNTERS = 8
 
 # Step outcomes returned by the kernels; 0 means "keep going".
 RUNNING = 0

@@ -13,7 +13,7 @@ from ._loop import run
 from ._objective import Objective
 from ._particle import Particle
 from ._polish import polish
-from ._status import (BELOW_F0_MESSAGE, CALLBACK_STOPPED, INTERRUPTED, POLISHED_MESSAGE,
+from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED, POLISHED_MESSAGE,
                       interrupted_message, status_and_message)
 
 __all__ = ["minimize"]
@@ -50,11 +50,16 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
         Gradient ``jac(x, *args) -> ndarray (n,)``; ``True`` if ``fun`` returns
         the gradient too; ``None`` (default) for forward differences, which
         cost ``n`` extra evaluations per step and are counted in ``nfev``.
-    F0 : float, optional
+    F0 : float or None, optional
         A lower bound of ``F``, ideally its minimum. ``F(x0) > F0`` is required.
         The closer ``F0`` is to the minimum, the more accurately the minimum
         is reached: with ``F0`` a loose bound the particle keeps kinetic energy
-        at the bottom. Default 0.
+        at the bottom. ``None``: hamopt keeps its own bound, starting at
+        ``F(x0) - max(1, |F(x0)|)`` and re-anchored (energy reset at the
+        current point, momentum kept) whenever the best value has come halfway
+        down to it, to ``F_best - delta`` with ``delta`` the improvement since
+        the previous anchor; ``tol`` is then not used, and spending the budget
+        is a success. Default 0.
     eta : float, optional
         Exponent of ``V = (F - F0)**eta`` (eq. 7 of the algorithm note): how
         strongly the particle is slowed where ``F`` is low. Default 1.
@@ -131,7 +136,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
         restore was impossible because ``V > e^E``), ``q`` and ``p`` the final
         position and momentum of the particle; ``polish_nfev`` and
         ``polish_njev``, the evaluations of the final local search;
-        ``n_stall_bounces``.
+        ``n_stall_bounces``; ``F0`` (its last value), ``F0_history`` (rows of
+        step and F0, at the start and at each re-anchor) and ``n_reanchors``.
 
     Raises
     ------
@@ -197,6 +203,8 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
     status, message = status_and_message(reason)
     if reason == L.REACHED_TOL and particle.s[L.F] < particle.s[L.F0]:
         message = BELOW_F0_MESSAGE
+    if options["F0"] is None and status == 1:
+        status, message = 0, BUDGET_SPENT_MESSAGE  # no target value: the budget is the end
     res = _result(particle, status, message)
     if polish and reason != CALLBACK_STOPPED:
         _polish_result(res, objective, options)
@@ -227,7 +235,7 @@ def _polish_result(res, objective, options):
                njev=res.njev + njev)
     if g is not None:
         res.update(x=x, fun=f, jac=g)
-        if res.status != 0 and f - options["F0"] <= options["tol"]:
+        if res.status != 0 and options["F0"] is not None and f - options["F0"] <= options["tol"]:
             res.update(status=0, success=True, message=POLISHED_MESSAGE)
 
 
@@ -287,7 +295,7 @@ def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamm
               else DEFAULT_DT_BOX_FRACTION * width)
     return dict(
         bounds=box,
-        F0=_real("F0", F0),
+        F0=None if F0 is None else _real("F0", F0),
         eta=_real("eta", eta, positive=True),
         dt=_real("dt", dt, positive=True),
         deltaE=_real("deltaE", deltaE, nonnegative=True),
@@ -310,6 +318,8 @@ def _check_start(f0, g0, x0, options):
     if not np.all(np.isfinite(g0)):
         raise ValueError("the gradient at x0 must be finite")
     F0 = options["F0"]
+    if F0 is None:
+        return
     f_start = f0 + 0.5 * options["weight_decay"] * float(x0 @ x0)
     if not f_start > F0:
         raise ValueError(

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from . import _layout as L
-from ._kernels import begin
+from ._kernels import begin, record_f0
 
 
 class Particle:
@@ -38,19 +38,28 @@ class Particle:
         n = x0.size
         self.rng = rng
         W = self.W = np.zeros((L.N_ROWS, n))
-        s = self.s = np.zeros(L.N_SLOTS)
+        s = self.s = np.zeros(L.N_SLOTS + 2 * L.HISTORY_CAPACITY)
         self.c = np.zeros(L.N_COUNTERS, dtype=np.int64)
         self.c[L.NFEV] = fev_per_step  # the evaluation at x0 (f0, g0)
         self.c[L.NJEV] = 1
 
-        s[L.F0] = options["F0"]
+        f_start = f0 + 0.5 * options["weight_decay"] * float(x0 @ x0)
+        if options["F0"] is None:
+            # hamopt's own lower bound: below F(x0) by its scale, then re-anchored (_kernels).
+            delta = max(1.0, abs(f_start))
+            s[L.ADAPTIVE_F0] = 1.0
+            s[L.F0] = f_start - delta
+            s[L.ANCHOR_F] = s[L.CHECK_F] = f_start
+            s[L.ANCHOR_GAP] = delta
+        else:
+            s[L.F0] = options["F0"]
         s[L.ETA] = options["eta"]
         s[L.DT] = options["dt"]
         s[L.DELTA_E] = options["deltaE"]
         s[L.NU] = options["nu"]
         s[L.GAMMA] = options["gamma"]
         s[L.WEIGHT_DECAY] = wd = options["weight_decay"]
-        s[L.TOL] = options["tol"]
+        s[L.TOL] = -np.inf if options["F0"] is None else options["tol"]
         s[L.RESTORE] = float(bool(options["energy_restore"]))
         s[L.MAXITER] = options["maxiter"]
         s[L.MAXFEV] = options["maxfev"]
@@ -66,7 +75,8 @@ class Particle:
         W[L.G] = g0 + wd * x0
         W[L.X_BEST] = W[L.Q]
         W[L.G_BEST] = W[L.G]
-        s[L.F] = s[L.F_BEST] = f0 + 0.5 * wd * float(x0 @ x0)
+        s[L.F] = s[L.F_BEST] = f_start
+        record_f0(s, 0)
 
         if p0 is None:
             p0 = math.sqrt(options["deltaE"]) * self._initial_direction()
@@ -115,6 +125,11 @@ class Particle:
     def njev(self):
         return int(self.c[L.NJEV])
 
+    def f0_history(self):
+        """(step, F0) at the start and after every re-anchor (the first 512), shape (k, 2)."""
+        k = int(self.s[L.N_HISTORY])
+        return self.s[L.N_SLOTS:L.N_SLOTS + 2 * k].reshape(k, 2).copy()
+
     def diagnostics(self):
         """The fields every hamopt result carries besides scipy's standard ones."""
         s = self.s
@@ -124,6 +139,9 @@ class Particle:
             max_energy_error=float(s[L.MAX_ENERGY_ERROR]),
             n_restore_failed=int(self.c[L.N_RESTORE_FAILED]),
             n_stall_bounces=int(self.c[L.N_STALL_BOUNCES]),
+            F0=float(self.s[L.F0]),
+            F0_history=self.f0_history(),
+            n_reanchors=int(self.c[L.N_REANCHORS]),
             q=self.q,
             p=self.p,
         )

@@ -35,7 +35,10 @@ def polish(objective, x, f, weight_decay, box, fev_budget):
 
     bounds = None if box is None else list(zip(*box))
     try:
-        minimize(value_and_grad, x, jac=True, method="L-BFGS-B", bounds=bounds)
+        # Tolerances near machine precision: the polish is the last word on accuracy,
+        # and it is cut by the budget, not by scipy's default ftol (2.2e-9 relative).
+        minimize(value_and_grad, x, jac=True, method="L-BFGS-B", bounds=bounds,
+                 options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
     except _BudgetSpent:
         pass
     return best["x"], best["f"], best["g"], calls * fev_per_call, calls

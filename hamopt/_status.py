@@ -16,6 +16,9 @@ _TABLE = {
 POLISHED_MESSAGE = ("Optimization terminated successfully: F - F0 <= tol after the "
                     "L-BFGS-B polish.")
 
+BUDGET_SPENT_MESSAGE = ("The budget of iterations or evaluations is spent (F0=None sets no "
+                        "target value); x is the best point found.")
+
 BELOW_F0_MESSAGE = ("Optimization terminated successfully: F fell below F0, "
                     "so F0 is not a lower bound of F.")
 
