@@ -102,13 +102,12 @@ def _restarting(run_once):
 
 @_restarting
 def _hamopt(problem, x0, rng, settings):
-    """hamopt.minimize with F0 = F* (the peers are not told F*)."""
+    """hamopt.minimize with its defaults (F0 unknown, polish), on the domain's box."""
     kwargs = dict(settings)
     if "dt_fraction" in kwargs:
         kwargs["dt"] = kwargs.pop("dt_fraction") * float(np.max(problem.upper - problem.lower))
-    hamopt_minimize(problem.value_and_grad, x0, jac=True, F0=problem.fmin - 1e-300,
-                    tol=1e-12, maxiter=10**9, rng=rng, **kwargs)
-    # It stops early at F - F* <= 1e-12, or below F0 outside the domain (then restart).
+    hamopt_minimize(problem.value_and_grad, x0, jac=True, rng=rng,
+                    bounds=list(zip(problem.lower, problem.upper)), **kwargs)
     if problem.best - problem.fmin <= 1e-12:
         raise BudgetExhausted  # nothing left to find
 

@@ -25,7 +25,7 @@ DEFAULT_MAXITER_PER_DIM = 1000
 DEFAULT_TOL = 1e-10
 
 
-def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=None,
+def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, maxiter=None, maxfev=None,
              tol=None, rng=None, callback=None, disp=False, **unknown_options):
@@ -59,7 +59,7 @@ def minimize(fun, x0, jac=None, F0=0.0, eta=1.0, dt=None, *, args=(), bounds=Non
         current point, momentum kept) whenever the best value has come halfway
         down to it, to ``F_best - delta`` with ``delta`` the improvement since
         the previous anchor; ``tol`` is then not used, and spending the budget
-        is a success. Default 0.
+        is a success. Default ``None``.
     eta : float, optional
         Exponent of ``V = (F - F0)**eta`` (eq. 7 of the algorithm note): how
         strongly the particle is slowed where ``F`` is low. Default 1.

@@ -110,7 +110,8 @@ def plot_trajectory(fn, path, *, steps=400, seed=0, **options):
 
     fmin = fn.minimum(2)
     res = minimize(fn.fun, x0, jac=fn.grad, F0=fmin - 1e-300, tol=1e-12, maxiter=steps,
-                   rng=seed, callback=record, **options)
+                   rng=seed, callback=record, bounds=list(zip(lo, hi)), polish=False,
+                   **options)
     positions = np.array(positions)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 240), np.linspace(lo[1], hi[1], 240))
     values = np.array([[fn.fun(np.array([a, b])) for a, b in zip(ra, rb)]

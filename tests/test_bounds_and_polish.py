@@ -117,12 +117,13 @@ def test_polish_finishes_the_job_and_is_counted():
     def fun(x):
         calls.append(1)
         return rosen(x)
-    res = hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, maxiter=30, tol=1e-12, rng=0)
+    res = hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, F0=0.0, maxiter=30, tol=1e-12,
+                          rng=0)
     assert res.polish_nfev > 0 and res.nfev == len(calls)
     assert res.nfev == res.nit + 1 + res.polish_nfev
     assert res.success and res.fun <= 1e-12 and "polish" in res.message
-    unpolished = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=30, tol=1e-12,
-                                 rng=0, polish=False)
+    unpolished = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, F0=0.0, maxiter=30,
+                                 tol=1e-12, rng=0, polish=False)
     assert unpolished.polish_nfev == 0 and unpolished.fun > res.fun
 
 

@@ -15,7 +15,7 @@ from .problems import (rosen_grad_jit, rosen_jit, rosen_value_and_grad_jit, sphe
                        sphere_jit)
 
 X0 = np.array([-1.2, 1.0, 0.3, -0.4])
-KWARGS = dict(nu=0.05, gamma=0.5, bounce_every=9, stall_bounce=6, deltaE=2.0, rng=5,
+KWARGS = dict(F0=0.0, nu=0.05, gamma=0.5, bounce_every=9, stall_bounce=6, deltaE=2.0, rng=5,
               maxiter=400, tol=0.0)
 
 
@@ -113,7 +113,7 @@ def test_exception_in_jitted_objective_keeps_best_point():
         return (x * x).sum() + 1.0
 
     with pytest.raises(ValueError, match="trust region") as info:
-        hamopt.minimize(fragile, [0.5, 0.5], jac=sphere_grad_jit, deltaE=50.0, dt=0.2,
+        hamopt.minimize(fragile, [0.5, 0.5], jac=sphere_grad_jit, F0=0.0, deltaE=50.0, dt=0.2,
                         rng=0, maxiter=10000)
     partial = info.value.result
     assert partial.nit > 0 and partial.x[0] <= 0.9
