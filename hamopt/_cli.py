@@ -82,6 +82,9 @@ def _parser():
     bench.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1)
     bench.add_argument("--seed", type=int, default=0)
     bench.add_argument("--out", default="hamopt-bench", help="folder for the table and plots")
+    bench.add_argument("--reuse", metavar="RUNS_JSON",
+                       help="take the runs of the methods not run now from this runs.json of "
+                            "an earlier bench with the same cases, starts, budget and seed")
 
     sub.add_parser("list", help="list the built-in test functions")
     return parser
@@ -163,6 +166,13 @@ def _bench(args):
     runs = run_suite(functions, dims, methods, starts, budget, workers=args.workers,
                      seed=args.seed, progress=progress)
     print("", file=sys.stderr)
+    if args.reuse:
+        wanted = {(r.function, r.dim, r.start) for r in runs}
+        earlier = [r for r in _report.load_json(args.reuse)
+                   if r.method not in methods and (r.function, r.dim, r.start) in wanted
+                   and r.budget == budget]
+        methods = methods + sorted({r.method for r in earlier}, key=str)
+        runs = runs + earlier
     text = _report.markdown_tables(runs, methods)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(text)

@@ -66,6 +66,15 @@ def save_json(runs, path):
                    for r in runs], f, indent=0)
 
 
+def load_json(path):
+    """The Runs saved by save_json."""
+    from ._compare import Run
+    with open(path) as f:
+        records = json.load(f)
+    return [Run(**dict(r, to_target={float(k): v for k, v in r["to_target"].items()}))
+            for r in records]
+
+
 def plot_data_profile(runs, methods, path, target=TARGETS[0]):
     """ECDF over all (case, start) runs of the evaluations needed to reach the target."""
     import matplotlib

@@ -76,3 +76,15 @@ def test_cli_bench_writes_table(tmp_path, capsys):
                       "--workers", "1", "--out", str(out)]) == 0
     text = (out / "results.md").read_text()
     assert "| himmelblau | 2 |" in text and (out / "runs.json").exists()
+
+
+def test_cli_bench_reuses_earlier_runs(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    common = ["bench", "--functions", "sphere", "--dims", "2", "--starts", "2", "--budget",
+              "200", "--workers", "1"]
+    _cli.main(common + ["--methods", "hamopt,lbfgsb", "--out", str(first)])
+    _cli.main(common + ["--methods", "hamopt", "--out", str(second),
+                        "--reuse", str(first / "runs.json")])
+    text = (second / "results.md").read_text()
+    assert "| function | n | hamopt | lbfgsb |" in text
+    assert "| sphere | 2 | 2/2 | 2/2 |" in text
