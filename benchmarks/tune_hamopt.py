@@ -23,15 +23,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--budget", type=int, default=10_000)
+    parser.add_argument("--families", default="smooth,multimodal")
     args = parser.parse_args()
     families = {"smooth": [f for f in FUNCTIONS if FAMILY.get(f) == "smooth"],
                 "multimodal": [f for f in FUNCTIONS if FAMILY.get(f, "multimodal") == "multimodal"]}
-    grid = [dict(dt_fraction=dt, deltaE=de, nu=nu)
-            for dt, de, nu in itertools.product((0.02, 0.05, 0.1, 0.3), (1.0, 4.0, 16.0),
-                                                (0.0, 0.1))]
+    grid = [dict(dt_fraction=dt, deltaE=de, nu=nu, stall_bounce=sb)
+            for dt, de, nu, sb in itertools.product((0.05, 0.1, 0.2), (1.0, 4.0),
+                                                    (1e-5, 0.1), (0, 100))]
     grid.insert(0, {})  # the documented defaults
     with ProcessPoolExecutor(2) as pool:
-        for family, functions in families.items():
+        for family in args.families.split(","):
+            functions = families[family]
             family_cases = cases(functions, [2, 10])
             print(f"\n{family}: {len(family_cases)} cases x {args.starts} starts")
             for settings in grid:

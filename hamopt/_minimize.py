@@ -209,7 +209,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     if polish and reason != CALLBACK_STOPPED:
         _polish_result(res, objective, options)
     if disp:
-        print(f"{message}\n         Current function value: {res.fun:.6g}\n"
+        print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
               f"         Gradient evaluations: {res.njev}")
     return res
@@ -229,13 +229,26 @@ def _polish_result(res, objective, options):
     budget = options["maxfev"] - res.nfev
     if budget < objective.fev_per_step or not math.isfinite(res.fun):
         return
-    x, f, g, nfev, njev = polish(objective, res.x, res.fun, options["weight_decay"],
-                                 options["bounds"], budget)
-    res.update(polish_nfev=nfev, polish_njev=njev, nfev=res.nfev + nfev,
-               njev=res.njev + njev)
-    if g is not None:
-        res.update(x=x, fun=f, jac=g)
-        if res.status != 0 and options["F0"] is not None and f - options["F0"] <= options["tol"]:
+    best = dict(x=res.x, f=res.fun)
+    try:
+        polish(objective, best, options["weight_decay"], options["bounds"], budget)
+    except BaseException as exc:  # the user's function failed: keep the best point
+        _fold_polish(res, best, options)
+        res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
+        exc.result = res
+        exc.add_note("hamopt: the best point found before this exception is in "
+                     "its `result` attribute.")
+        raise
+    _fold_polish(res, best, options)
+
+
+def _fold_polish(res, best, options):
+    res.update(polish_nfev=best["nfev"], polish_njev=best["njev"],
+               nfev=res.nfev + best["nfev"], njev=res.njev + best["njev"])
+    if best["g"] is not None:
+        res.update(x=best["x"], fun=best["f"], jac=best["g"])
+        if (res.status != 0 and options["F0"] is not None
+                and best["f"] - options["F0"] <= options["tol"]):
             res.update(status=0, success=True, message=POLISHED_MESSAGE)
 
 

@@ -8,25 +8,26 @@ class _BudgetSpent(Exception):
     pass
 
 
-def polish(objective, x, f, weight_decay, box, fev_budget):
-    """L-BFGS-B from x (with F(x) = f) on F + w_d/2 |x|^2, honouring the box.
+def polish(objective, best, weight_decay, box, fev_budget):
+    """L-BFGS-B from best["x"] (where F = best["f"]) on F + w_d/2 |x|^2, honouring the box.
 
-    Returns ``(x, f, g, nfev, njev)``: the best point the search saw (x itself
-    if nothing better), F and grad F there (g is None if x was kept), and the
-    evaluations spent. At most ``fev_budget`` evaluations of ``fun``.
+    ``best`` is updated in place as the search goes (so an exception from the
+    user's function loses nothing): ``x``, ``f``, ``g`` (None until a better
+    point is found), and ``nfev``, ``njev`` the evaluations spent. At most
+    ``fev_budget`` evaluations of ``fun``.
     """
     from scipy.optimize import minimize
 
     fev_per_call = objective.fev_per_step
-    best = {"x": x, "f": f, "g": None}
-    calls = 0
+    best.update(g=None, nfev=0, njev=0)
+    x = best["x"]
 
     def value_and_grad(z):
-        nonlocal calls
-        if (calls + 1) * fev_per_call > fev_budget:
+        if best["nfev"] + fev_per_call > fev_budget:
             raise _BudgetSpent
-        calls += 1
         value, grad = objective.value_and_grad(z.copy())
+        best["nfev"] += fev_per_call  # counted once it returned, as in the main loop
+        best["njev"] += 1
         value = float(value) + 0.5 * weight_decay * float(z @ z)
         grad = np.asarray(grad, dtype=float) + weight_decay * z
         if math.isfinite(value) and value < best["f"] and np.all(np.isfinite(grad)):
@@ -41,4 +42,3 @@ def polish(objective, x, f, weight_decay, box, fev_budget):
                  options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
     except _BudgetSpent:
         pass
-    return best["x"], best["f"], best["g"], calls * fev_per_call, calls

@@ -140,3 +140,19 @@ def test_custom_method_with_bounds():
     res = minimize(rosen, [0.5, 0.5], method=hamopt.custom, jac=rosen_der,
                    bounds=[(-2, 2), (-2, 2)], tol=1e-10, options={"rng": 0})
     assert res.success and res.fun <= 1e-10
+
+
+def test_exception_during_the_polish_keeps_the_best_point():
+    calls = []
+
+    def fun(x):
+        calls.append(rosen(x))
+        if len(calls) == 60:  # 1 + 40 steps, then 19 calls into the polish
+            raise RuntimeError("disk full")
+        return calls[-1]
+
+    with pytest.raises(RuntimeError, match="disk full") as info:
+        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, F0=0.0, tol=0.0, maxiter=40, rng=0)
+    partial = info.value.result
+    assert partial.fun == min(calls[:-1]) and partial.polish_nfev == 18
+    assert partial.nfev == 59 and partial.status == -1
