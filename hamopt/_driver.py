@@ -11,8 +11,8 @@ import numba
 import numpy as np
 from numba import types
 
-from ._jit import jit
-from ._kernels import draws_noise, finish_and_advance
+from ._jit import SOURCE_SALT, jit
+from ._kernels import _finish_and_advance as finish_and_advance, draws_noise
 from ._layout import Q, Z, RUNNING
 
 _vec = types.float64[::1]
@@ -35,27 +35,38 @@ def _after_evaluation(W, g, f, s, c, rng):
     return finish_and_advance(W, g, f, s, c, with_z)
 
 
-@jit(types.int64(fun_type, jac_type, *_state))
-def run_fun_jac(fun, jac, W, s, c, rng, nsteps):
-    """Up to nsteps leapfrog steps with separate fun and jac; RUNNING or why it stopped."""
-    for _ in range(nsteps):
-        q = W[Q]
-        f = fun(q)
-        status = _after_evaluation(W, jac(q), f, s, c, rng)
-        if status != RUNNING:
-            return status
-    return RUNNING
+def _drivers(salt):
+    """The two drivers; ``salt`` ties their disk cache to the kernel sources (_jit)."""
+
+    @jit(types.int64(fun_type, jac_type, *_state))
+    def run_fun_jac(fun, jac, W, s, c, rng, nsteps):
+        """Up to nsteps leapfrog steps with separate fun and jac; RUNNING or why it stopped."""
+        if salt < 0:  # never: salt only enters numba's cache key
+            return RUNNING
+        for _ in range(nsteps):
+            q = W[Q]
+            f = fun(q)
+            status = _after_evaluation(W, jac(q), f, s, c, rng)
+            if status != RUNNING:
+                return status
+        return RUNNING
+
+    @jit(types.int64(fun_and_grad_type, *_state))
+    def run_fun_and_grad(fun_and_grad, W, s, c, rng, nsteps):
+        """Up to nsteps leapfrog steps with fun returning (f, grad); RUNNING or why it stopped."""
+        if salt < 0:
+            return RUNNING
+        for _ in range(nsteps):
+            f, g = fun_and_grad(W[Q])
+            status = _after_evaluation(W, g, f, s, c, rng)
+            if status != RUNNING:
+                return status
+        return RUNNING
+
+    return run_fun_jac, run_fun_and_grad
 
 
-@jit(types.int64(fun_and_grad_type, *_state))
-def run_fun_and_grad(fun_and_grad, W, s, c, rng, nsteps):
-    """Up to nsteps leapfrog steps with fun returning (f, grad); RUNNING or why it stopped."""
-    for _ in range(nsteps):
-        f, g = fun_and_grad(W[Q])
-        status = _after_evaluation(W, g, f, s, c, rng)
-        if status != RUNNING:
-            return status
-    return RUNNING
+run_fun_jac, run_fun_and_grad = _drivers(SOURCE_SALT)
 
 
 def compiled_runner(fun, jac):

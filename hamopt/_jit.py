@@ -12,9 +12,22 @@ measured at n = 1e3 and 1e5). The summation order is then fixed by the
 compiled code, so a run is still bit-for-bit reproducible on one machine;
 across CPUs with different vector widths sums differ at rounding level.
 """
+import hashlib
+from pathlib import Path
+
 import numba
 
-__all__ = ["jit"]
+__all__ = ["jit", "SOURCE_SALT"]
+
+# numba's disk cache of a function is invalidated when *its own* file changes,
+# not when a function or constant it uses from another file does. The cached
+# entry points (_kernels.begin / finish_and_advance, the _driver loops) inline
+# code and array layouts from these files, so they carry this fingerprint of
+# them in their closure, which numba does hash into the cache key.
+_KERNEL_SOURCES = ("_jit.py", "_layout.py", "_kernels.py", "_driver.py")
+SOURCE_SALT = int(hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in _KERNEL_SOURCES)).hexdigest()[:15],
+    16)
 
 _OPTIONS = dict(nopython=True, error_model="numpy", fastmath=False)
 

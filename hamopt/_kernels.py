@@ -32,7 +32,7 @@ import math
 import numpy as np
 from numba import types
 
-from ._jit import jit
+from ._jit import SOURCE_SALT, jit
 from ._layout import (
     Q, U, G, Z, X_BEST, G_BEST, LOWER, UPPER, BOUNDED,
     F0, ETA, DT, DELTA_E, NU, GAMMA, WEIGHT_DECAY, TOL, RESTORE, MAXITER, MAXFEV,
@@ -309,8 +309,8 @@ def _update_adaptive_f0(s, c):
     return False
 
 
-@jit(types.void(_work, _vec))
-def begin(W, s):
+@jit()
+def _begin(W, s):
     """Start the leapfrog from (q_0, p_0): the first half kick and drift (eqs. 12-13).
 
     W[G] and s[F] hold grad F and F at q_0 (with the L2 term); p_0 is exp(s[LAM]) W[U].
@@ -321,8 +321,8 @@ def begin(W, s):
     _kick_and_drift(W, g, 1.0, 0.0, 0.0, s[LAM], log_d, gram, s, False)
 
 
-@jit(types.int64(_work, _vec, types.float64, _vec, _ivec, types.boolean))
-def finish_and_advance(W, graw, f, s, c, with_z):
+@jit()
+def _finish_and_advance(W, graw, f, s, c, with_z):
     """Complete the step at the new q (whose F and grad F are f, graw) and start the next.
 
     with_z says whether W[Z] holds fresh normal draws for this step's bounce.
@@ -412,3 +412,26 @@ def finish_and_advance(W, graw, f, s, c, with_z):
 
     _kick_and_drift(W, g, a, b, cz, lam, log_d, gram, s, improved)
     return RUNNING
+
+
+def _entry_points(salt):
+    """The cached, compiled-once entry points; ``salt`` ties their cache to the sources."""
+
+    @jit(types.void(_work, _vec))
+    def begin(W, s):
+        """Start the leapfrog from (q_0, p_0): the first half kick and drift (eqs. 12-13)."""
+        if salt < 0:  # never: salt only enters numba's cache key (see _jit.SOURCE_SALT)
+            return
+        _begin(W, s)
+
+    @jit(types.int64(_work, _vec, types.float64, _vec, _ivec, types.boolean))
+    def finish_and_advance(W, graw, f, s, c, with_z):
+        """Complete the step at the new q and start the next (see _finish_and_advance)."""
+        if salt < 0:
+            return RUNNING
+        return _finish_and_advance(W, graw, f, s, c, with_z)
+
+    return begin, finish_and_advance
+
+
+begin, finish_and_advance = _entry_points(SOURCE_SALT)

@@ -76,7 +76,7 @@ class Particle:
         W[L.X_BEST] = W[L.Q]
         W[L.G_BEST] = W[L.G]
         s[L.F] = s[L.F_BEST] = f_start
-        record_f0(s, 0)
+        record_f0.py_func(s, 0)  # plain Python: no compiled code to go stale
 
         if p0 is None:
             p0 = math.sqrt(options["deltaE"]) * self._initial_direction()

@@ -178,3 +178,29 @@ def test_unwritable_cache_does_not_break_jit(monkeypatch):
     def twice(x):
         return 2.0 * x
     assert twice(1.5) == 3.0
+
+
+def test_cache_follows_edits_of_other_kernel_files(tmp_path):
+    """Editing _layout.py (which the drivers inline) must not leave a stale cached driver."""
+    import shutil
+    package = tmp_path / "hamopt"
+    shutil.copytree(os.path.dirname(hamopt.__file__), package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    script = textwrap.dedent("""
+        import numpy as np, hamopt
+        from hamopt._driver import run_fun_jac
+        from hamopt.testfunctions import sphere, sphere_grad
+        hamopt.minimize(sphere, np.ones(3), jac=sphere_grad, maxiter=5)
+        print(sum(run_fun_jac.stats.cache_hits.values()))
+    """)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(tmp_path))
+
+    def cache_hits():
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, check=True, cwd=tmp_path).stdout
+        return int(out.split()[-1])
+    assert cache_hits() == 0          # compiled
+    assert cache_hits() == 1          # loaded
+    with open(package / "_layout.py", "a") as f:
+        f.write("\n# an edit\n")
+    assert cache_hits() == 0          # recompiled, not the stale one
