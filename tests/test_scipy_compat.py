@@ -24,9 +24,9 @@ def test_custom_method_on_rosenbrock(jac):
 def test_custom_method_passes_tol():
     # tol is a target for F - F0, so it needs a given F0.
     loose = minimize(rosen, [-1.2, 1.0], method=hamopt.custom, jac=rosen_der, tol=1e-2,
-                     options={"rng": 0, "F0": 0.0, "polish": False})
+                     options={"rng": 0, "F0": 0.0, "polish": False, "maxiter": 5000})
     tight = minimize(rosen, [-1.2, 1.0], method=hamopt.custom, jac=rosen_der, tol=1e-10,
-                     options={"rng": 0, "F0": 0.0, "polish": False})
+                     options={"rng": 0, "F0": 0.0, "polish": False, "maxiter": 5000})
     assert loose.fun <= 1e-2 and tight.fun <= 1e-10
     assert loose.nit < tight.nit
 
