@@ -79,7 +79,7 @@ def _median_times(funcs, repeats):
 def per_step_ratio(name, n, nu, nsteps, repeats):
     fun, jac = PROBLEMS[name]
     x0 = np.random.default_rng(0).uniform(-2.0, 2.0, n)
-    kwargs = dict(F0=-1.0, nu=nu, maxiter=nsteps, tol=0.0, rng=0)
+    kwargs = dict(F0=-1.0, nu=nu, maxiter=nsteps, tol=0.0, rng=0, polish=False)
     points = trajectory(fun, jac, x0, **kwargs)
     assert points.shape == (nsteps + 1, n)
 
@@ -107,7 +107,8 @@ def python_overhead(n, nsteps, repeats):
             jac(x)
 
     def hamopt_run():
-        hamopt.minimize(fun, x0, jac=jac, F0=-1.0, nu=0.0, maxiter=nsteps, tol=0.0, rng=0)
+        hamopt.minimize(fun, x0, jac=jac, F0=-1.0, nu=0.0, maxiter=nsteps, tol=0.0, rng=0,
+                        polish=False)
     t_total, t_user = _median_times([hamopt_run, user_only], repeats)
     return t_total / nsteps, t_user / nsteps
 
@@ -162,12 +163,12 @@ def bfgs_comparison_lines(repeats):
 
         def compiled():
             counts["compiled"] = hamopt.minimize(fn.fun, x0, jac=fn.grad, maxiter=2000,
-                                                 tol=0.0, rng=0).nfev
+                                                 F0=0.0, tol=0.0, rng=0, polish=False).nfev
 
         def python_path():
             counts["python"] = hamopt.minimize(lambda x: fn.fun(x), x0,
                                                jac=lambda x: fn.grad(x), maxiter=2000,
-                                               tol=0.0, rng=0).nfev
+                                               F0=0.0, tol=0.0, rng=0, polish=False).nfev
         times = _median_times([bfgs, compiled, python_path], repeats)
         per_eval = [t / counts[k] for t, k in zip(times, ("bfgs", "compiled", "python"))]
         print(f"| {n} | " + " | ".join(f"{1e6 * t:.2f}" for t in per_eval) + " |",
