@@ -13,8 +13,8 @@ from ._loop import run
 from ._objective import Objective
 from ._particle import Particle
 from ._polish import polish
-from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED, POLISHED_MESSAGE,
-                      interrupted_message, status_and_message)
+from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED,
+                      POLISHED_MESSAGE, interrupted_message, status_and_message)
 
 __all__ = ["minimize"]
 
