@@ -23,6 +23,7 @@ DEFAULT_DT_SCALE = 1.0        # dt = 1.0 * max(1, max|x0_i|) without a box
 DEFAULT_DT_BOX_FRACTION = 0.1  # dt = 0.1 * the widest finite side of the box
 DEFAULT_MAXITER_PER_DIM = 30   # short runs, then the polish: measured best (see README)
 DEFAULT_TOL = 1e-10
+POLISH_SHARE = 0.2  # of a finite maxfev, kept for the polish
 
 
 def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
@@ -106,8 +107,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         suite, short runs that end in the polish (restarted by the caller while
         budget remains) solved more than long ones (see README).
     maxfev : int, optional
-        Maximum number of evaluations of ``fun`` (the starting point
-        included); unlimited by default.
+        Maximum number of evaluations of ``fun`` (the starting point and the
+        polish included); unlimited by default. With ``polish``, the dynamics
+        stop at 80 % of it so that the polish has the rest.
     tol : float, optional
         Stop with success once ``F - F0 <= tol``. Default 1e-10.
     rng : {None, int, numpy.random.Generator}, optional
@@ -181,6 +183,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
         nu=nu, gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
         weight_decay=weight_decay, maxiter=maxiter, maxfev=maxfev, tol=tol)
+    options["dynamics_maxfev"] = (math.floor((1.0 - POLISH_SHARE) * options["maxfev"])
+                                  if polish and math.isfinite(options["maxfev"])
+                                  else options["maxfev"])
     if not isinstance(args, tuple):
         args = (args,)
     rng = np.random.default_rng(rng)
@@ -255,7 +260,7 @@ def _fold_polish(res, best, options):
 
 
 def _budget_spent(particle, options):
-    return particle.nfev + particle.s[L.FEV_PER_STEP] > options["maxfev"]
+    return particle.nfev + particle.s[L.FEV_PER_STEP] > options["dynamics_maxfev"]
 
 
 # Input checks ------------------------------------------------------------

@@ -62,7 +62,7 @@ class Particle:
         s[L.TOL] = -np.inf if options["F0"] is None else options["tol"]
         s[L.RESTORE] = float(bool(options["energy_restore"]))
         s[L.MAXITER] = options["maxiter"]
-        s[L.MAXFEV] = options["maxfev"]
+        s[L.MAXFEV] = options.get("dynamics_maxfev", options["maxfev"])
         s[L.FEV_PER_STEP] = fev_per_step
         s[L.BOUNCE_EVERY] = options["bounce_every"]
         s[L.STALL_BOUNCE] = options.get("stall_bounce", 0)

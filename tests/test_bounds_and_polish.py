@@ -128,8 +128,10 @@ def test_polish_finishes_the_job_and_is_counted():
 
 
 def test_polish_respects_maxfev_and_bounds():
-    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxfev=60, rng=0, tol=0.0)
+    res = hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxfev=60, rng=0, tol=0.0,
+                          maxiter=10_000)
     assert res.nfev <= 60
+    assert res.nfev - res.polish_nfev <= 48 and res.polish_nfev > 0  # 20 % kept for it
     res = hamopt.minimize(lambda x: ((x - 5.0) ** 2).sum(), [0.0, 0.0],
                           jac=lambda x: 2 * (x - 5.0), F0=-1.0, bounds=[(-1, 1)] * 2,
                           maxiter=10, rng=0)
