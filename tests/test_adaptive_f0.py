@@ -51,3 +51,18 @@ def test_F0_above_the_minimum_still_ends_at_the_minimum():
     assert res.fun <= 1e-10  # the run stopped below F0 = 2; the polish went on down
     unpolished = hamopt.minimize(fn.fun, [-1.2, 1.0], jac=fn.grad, F0=2.0, rng=0, polish=False)
     assert "not a lower bound" in unpolished.message and unpolished.fun <= 2.0
+
+
+@pytest.mark.parametrize("polish", [True, False])
+def test_defaults_on_every_benchmark_case_stay_sane(polish):
+    """No exception, nothing outside the box, finite, status 0, F0 below the dynamics' best."""
+    from hamopt._compare import cases
+    from hamopt.testfunctions import FUNCTIONS
+    for name, n in cases(sorted(FUNCTIONS), [2, 10, 30]):
+        fn = FUNCTIONS[name]
+        lo, hi = fn.bounds(n)
+        res = hamopt.minimize(fn.fun, np.random.default_rng(n).uniform(lo, hi), jac=fn.grad,
+                              bounds=list(zip(lo, hi)), rng=0, polish=polish)
+        assert res.status == 0 and np.isfinite(res.fun), (name, n)
+        assert np.all((lo <= res.x) & (res.x <= hi)) and np.all((lo <= res.q) & (res.q <= hi))
+        assert polish or res.F0 < res.fun, (name, n)
