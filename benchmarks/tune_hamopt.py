@@ -1,6 +1,10 @@
-"""How hamopt_tuned's per-family settings were chosen (see hamopt/_compare.py TUNED).
+"""How hamopt_tuned's per-family settings and the default maxiter were chosen.
 
     python benchmarks/tune_hamopt.py [--starts 5] [--budget 10000]
+        [--families smooth,multimodal] [--grid settings|maxiter]
+
+(Results in benchmarks/results/tuning.md; the maxiter sweep there was run
+with --families multimodal --starts 3 --grid maxiter.)
 
 Tuning starts use seed 1; the reported comparison (hamopt bench) uses seed 0,
 so the settings are not fitted to the starts they are judged on.
@@ -24,6 +28,8 @@ def main():
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--budget", type=int, default=10_000)
     parser.add_argument("--families", default="smooth,multimodal")
+    parser.add_argument("--grid", choices=("settings", "maxiter"), default="settings",
+                        help="dt/deltaE/nu/stall_bounce, or the steps per run")
     args = parser.parse_args()
     families = {"smooth": [f for f in FUNCTIONS if FAMILY.get(f) == "smooth"],
                 "multimodal": [f for f in FUNCTIONS if FAMILY.get(f, "multimodal") == "multimodal"]}
@@ -31,6 +37,9 @@ def main():
             for dt, de, nu, sb in itertools.product((0.05, 0.1, 0.2), (1.0, 4.0),
                                                     (1e-5, 0.1), (0, 100))]
     grid.insert(0, {})  # the documented defaults
+    if args.grid == "maxiter":
+        grid = ([dict(maxiter_per_dim=m) for m in (1, 3, 10, 30, 100, 300, 1000)]
+                + [dict(maxiter_per_dim=30, deltaE=4.0), dict(maxiter_per_dim=30, nu=0.1)])
     with ProcessPoolExecutor(2) as pool:
         for family in args.families.split(","):
             functions = families[family]
