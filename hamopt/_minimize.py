@@ -11,7 +11,7 @@ from . import _layout as L
 from ._bounds import as_box, box_width, clip_start
 from ._loop import run
 from ._objective import Objective
-from ._particle import Particle
+from ._particle import Particle, regularized
 from ._polish import polish
 from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED,
                       POLISHED_MESSAGE, interrupted_message, status_and_message)
@@ -340,7 +340,7 @@ def _check_start(f0, g0, x0, options):
     F0 = options["F0"]
     if F0 is None:
         return
-    f_start = f0 + 0.5 * options["weight_decay"] * float(x0 @ x0)
+    f_start = regularized(f0, x0, options["weight_decay"])
     if not f_start > F0:
         raise ValueError(
             f"F(x0) = {f_start!r} must be greater than F0 = {F0!r}: F0 must be a lower "

@@ -12,6 +12,11 @@ from . import _layout as L
 from ._kernels import begin, record_f0
 
 
+def regularized(f, x, weight_decay):
+    """F(x) + w_d/2 |x|^2: the objective the dynamics minimizes (eq. 24)."""
+    return f + 0.5 * weight_decay * float(x @ x)
+
+
 class Particle:
     """Phase-space state and run bookkeeping shared with the kernels.
 
@@ -43,7 +48,7 @@ class Particle:
         self.c[L.NFEV] = fev_per_step  # the evaluation at x0 (f0, g0)
         self.c[L.NJEV] = 1
 
-        f_start = f0 + 0.5 * options["weight_decay"] * float(x0 @ x0)
+        f_start = regularized(f0, x0, options["weight_decay"])
         if options["F0"] is None:
             # hamopt's own lower bound: below F(x0) by its scale, then re-anchored (_kernels).
             delta = max(1.0, abs(f_start))
