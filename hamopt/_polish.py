@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from ._particle import regularized
+
 
 class _BudgetSpent(Exception):
     pass
@@ -28,7 +30,7 @@ def polish(objective, best, weight_decay, box, fev_budget):
         value, grad = objective.value_and_grad(z.copy())
         best["nfev"] += fev_per_call  # counted once it returned, as in the main loop
         best["njev"] += 1
-        value = float(value) + 0.5 * weight_decay * float(z @ z)
+        value = regularized(float(value), z, weight_decay)
         grad = np.asarray(grad, dtype=float) + weight_decay * z
         if math.isfinite(value) and value < best["f"] and np.all(np.isfinite(grad)):
             best.update(x=z.copy(), f=value, g=grad.copy())
