@@ -12,9 +12,9 @@ from ._bounds import as_box, box_width, clip_start
 from ._loop import run
 from ._objective import Objective
 from ._particle import Particle, regularized
-from ._polish import polish
+from ._polish import polish_result
 from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED,
-                      POLISHED_MESSAGE, interrupted_message, status_and_message)
+                      interrupted_message, status_and_message)
 
 __all__ = ["minimize"]
 
@@ -214,7 +214,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         status, message = 0, BUDGET_SPENT_MESSAGE  # no target value: the budget is the end
     res = _result(particle, status, message)
     if polish and reason != CALLBACK_STOPPED:
-        _polish_result(res, objective, options)
+        polish_result(res, objective, options)
     if disp:
         print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
@@ -229,34 +229,6 @@ def _result(particle, status, message):
         nit=particle.nit, nfev=particle.nfev, njev=particle.njev,
         status=status, success=(status == 0), message=message,
         polish_nfev=0, polish_njev=0, **particle.diagnostics())
-
-
-def _polish_result(res, objective, options):
-    """Run the L-BFGS-B polish from res.x and fold it into res (in place)."""
-    budget = options["maxfev"] - res.nfev
-    if budget < objective.fev_per_step or not math.isfinite(res.fun):
-        return
-    best = dict(x=res.x, f=res.fun)
-    try:
-        polish(objective, best, options["weight_decay"], options["bounds"], budget)
-    except BaseException as exc:  # the user's function failed: keep the best point
-        _fold_polish(res, best, options)
-        res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
-        exc.result = res
-        exc.add_note("hamopt: the best point found before this exception is in "
-                     "its `result` attribute.")
-        raise
-    _fold_polish(res, best, options)
-
-
-def _fold_polish(res, best, options):
-    res.update(polish_nfev=best["nfev"], polish_njev=best["njev"],
-               nfev=res.nfev + best["nfev"], njev=res.njev + best["njev"])
-    if best["g"] is not None:
-        res.update(x=best["x"], fun=best["f"], jac=best["g"])
-        if (res.status != 0 and options["F0"] is not None
-                and best["f"] - options["F0"] <= options["tol"]):
-            res.update(status=0, success=True, message=POLISHED_MESSAGE)
 
 
 def _budget_spent(particle, options):

@@ -37,16 +37,21 @@ class Particle:
     p0 : ndarray, optional
         Initial momentum; by default ``-sqrt(deltaE) grad F / |grad F|`` (eq. 11,
         with the descent sign). ``E`` is then set from ``p0`` (eq. 4).
+    counts : tuple of int, optional
+        ``(nit, nfev, njev)`` already spent when this particle continues a
+        search (a hop flight); ``maxiter`` and ``maxfev`` then count from zero
+        too. Default: a new run, whose evaluation at ``x0`` is its first.
     """
 
-    def __init__(self, x0, f0, g0, options, fev_per_step, rng, p0=None):
+    def __init__(self, x0, f0, g0, options, fev_per_step, rng, p0=None, counts=None):
         n = x0.size
         self.rng = rng
         W = self.W = np.zeros((L.N_ROWS, n))
         s = self.s = np.zeros(L.N_SLOTS + 2 * L.HISTORY_CAPACITY)
         self.c = np.zeros(L.N_COUNTERS, dtype=np.int64)
-        self.c[L.NFEV] = fev_per_step  # the evaluation at x0 (f0, g0)
-        self.c[L.NJEV] = 1
+        if counts is None:
+            counts = (0, fev_per_step, 1)  # the evaluation at x0 (f0, g0)
+        self.c[L.NIT], self.c[L.NFEV], self.c[L.NJEV] = counts
 
         f_start = regularized(f0, x0, options["weight_decay"])
         if options["F0"] is None:
@@ -81,7 +86,7 @@ class Particle:
         W[L.X_BEST] = W[L.Q]
         W[L.G_BEST] = W[L.G]
         s[L.F] = s[L.F_BEST] = f_start
-        record_f0.py_func(s, 0)  # plain Python: no compiled code to go stale
+        record_f0.py_func(s, int(self.c[L.NIT]))  # plain Python: no compiled code to go stale
 
         if p0 is None:
             p0 = math.sqrt(options["deltaE"]) * self._initial_direction()

@@ -1,9 +1,10 @@
-"""The final local search: scipy's L-BFGS-B from the best point, within the budget."""
+"""The local search: scipy's L-BFGS-B from the best point, within the budget."""
 import math
 
 import numpy as np
 
 from ._particle import regularized
+from ._status import INTERRUPTED, POLISHED_MESSAGE, interrupted_message
 
 
 class _BudgetSpent(Exception):
@@ -44,3 +45,37 @@ def polish(objective, best, weight_decay, box, fev_budget):
                  options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
     except _BudgetSpent:
         pass
+
+
+def polish_result(res, objective, options):
+    """Polish from res.x and fold the outcome into the OptimizeResult ``res`` (in place).
+
+    The evaluations are added to ``nfev``/``njev`` and to ``polish_nfev``/``polish_njev``;
+    an exception from the user's function leaves the best point found in ``res``,
+    attached to the exception as ``result``.
+    """
+    budget = options["maxfev"] - res.nfev
+    if budget < objective.fev_per_step or not math.isfinite(res.fun):
+        return
+    best = dict(x=res.x, f=res.fun)
+    try:
+        polish(objective, best, options["weight_decay"], options["bounds"], budget)
+    except BaseException as exc:  # the user's function failed: keep the best point
+        _fold(res, best, options)
+        res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
+        exc.result = res
+        exc.add_note("hamopt: the best point found before this exception is in "
+                     "its `result` attribute.")
+        raise
+    _fold(res, best, options)
+
+
+def _fold(res, best, options):
+    res.update(polish_nfev=res.polish_nfev + best["nfev"],
+               polish_njev=res.polish_njev + best["njev"],
+               nfev=res.nfev + best["nfev"], njev=res.njev + best["njev"])
+    if best["g"] is not None:
+        res.update(x=best["x"], fun=best["f"], jac=best["g"])
+        if (res.status != 0 and options["F0"] is not None
+                and best["f"] - options["F0"] <= options["tol"]):
+            res.update(status=0, success=True, message=POLISHED_MESSAGE)
