@@ -12,9 +12,11 @@ from ._bounds import as_box, box_width, clip_start
 from ._loop import run
 from ._objective import Objective
 from ._particle import Particle, regularized
+from ._hops import HOPS_DONE, PATIENCE_SPENT, REACHED_TARGET, hop
 from ._polish import polish_result
-from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED, INTERRUPTED,
-                      interrupted_message, status_and_message)
+from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED,
+                      HOPS_ENDED_MESSAGE, INTERRUPTED, POLISHED_MESSAGE, interrupted_message,
+                      status_and_message)
 
 __all__ = ["minimize"]
 
@@ -28,8 +30,9 @@ POLISH_SHARE = 0.2  # of a finite maxfev, kept for the polish
 
 def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
-             stall_bounce=0, weight_decay=0.0, polish=True, maxiter=None, maxfev=None,
-             tol=None, rng=None, callback=None, disp=False, **unknown_options):
+             stall_bounce=0, weight_decay=0.0, polish=True, hops=None, hop_steps=100,
+             hop_patience=3, maxiter=None, maxfev=None, tol=None, rng=None, callback=None,
+             disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
     A particle with Hamiltonian ``H = log(1 + |p|^2) + eta log(F(q) - F0)``
@@ -183,6 +186,18 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore,
         nu=nu, gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
         weight_decay=weight_decay, maxiter=maxiter, maxfev=maxfev, tol=tol)
+    options.update(polish=bool(polish),
+                   hops=((None if polish else 0) if hops is None
+                         else _count("hops", hops, minimum=0)),
+                   hop_steps=_count("hop_steps", hop_steps, minimum=1),
+                   hop_patience=_count("hop_patience", hop_patience, minimum=1))
+    trajectory = DEFAULT_MAXITER_PER_DIM * n
+    if options["hops"] == 0:
+        options["maxiter"] = trajectory if maxiter is None else options["maxiter"]
+        trajectory = options["maxiter"]
+    else:
+        options["maxiter"] = math.inf if maxiter is None else options["maxiter"]
+        trajectory = min(trajectory, options["maxiter"])
     options["dynamics_maxfev"] = (math.floor((1.0 - POLISH_SHARE) * options["maxfev"])
                                   if polish and math.isfinite(options["maxfev"])
                                   else options["maxfev"])
@@ -194,8 +209,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
 
     f0, g0 = objective.first_evaluation(x0)
     _check_start(f0, g0, x0, options)
-    particle = Particle(x0, f0, g0, options, objective.fev_per_step, rng)
-    if options["maxiter"] == 0:
+    particle = Particle(x0, f0, g0, dict(options, maxiter=trajectory),
+                        objective.fev_per_step, rng)
+    if trajectory == 0:
         reason = L.MAXITER_REACHED
     elif _budget_spent(particle, options):
         reason = L.MAXFEV_REACHED
@@ -215,11 +231,33 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     res = _result(particle, status, message)
     if polish and reason != CALLBACK_STOPPED:
         polish_result(res, objective, options)
+    target_reached = options["F0"] is not None and res.status == 0
+    if (reason == L.MAXITER_REACHED and options["hops"] != 0 and not target_reached
+            and res.nit < options["maxiter"]):
+        f_start = regularized(f0, x0, options["weight_decay"])
+        _hop_result(res, objective, options, rng, f_start, step_callback, progress)
     if disp:
         print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
               f"         Gradient evaluations: {res.njev}")
     return res
+
+
+def _hop_result(res, objective, options, rng, f_start, callback, progress):
+    """The hop search after the first trajectory; its outcome sets res's status."""
+    reason = hop(res, objective, options, rng, f_start, callback, progress)
+    if reason in (PATIENCE_SPENT, HOPS_DONE):
+        if options["F0"] is None:
+            res.update(status=0, success=True, message=HOPS_ENDED_MESSAGE)
+        else:
+            res.update(status=1, success=False, message=HOPS_ENDED_MESSAGE)
+    elif reason == REACHED_TARGET:
+        res.update(status=0, success=True, message=POLISHED_MESSAGE)
+    else:
+        status, message = status_and_message(reason)
+        if options["F0"] is None and status == 1:
+            status, message = 0, BUDGET_SPENT_MESSAGE
+        res.update(status=status, success=(status == 0), message=message)
 
 
 def _result(particle, status, message):
@@ -228,7 +266,8 @@ def _result(particle, status, message):
         x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), jac=W[L.G_BEST].copy(),
         nit=particle.nit, nfev=particle.nfev, njev=particle.njev,
         status=status, success=(status == 0), message=message,
-        polish_nfev=0, polish_njev=0, **particle.diagnostics())
+        polish_nfev=0, polish_njev=0, nhops=0, hop_climb=math.nan,
+        **particle.diagnostics())
 
 
 def _budget_spent(particle, options):
@@ -297,8 +336,7 @@ def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamm
         bounce_every=_count("bounce_every", bounce_every, minimum=0),
         stall_bounce=_count("stall_bounce", stall_bounce, minimum=0),
         weight_decay=_real("weight_decay", weight_decay, nonnegative=True),
-        maxiter=(DEFAULT_MAXITER_PER_DIM * n if maxiter is None
-                 else _count("maxiter", maxiter, minimum=0)),
+        maxiter=None if maxiter is None else _count("maxiter", maxiter, minimum=0),
         maxfev=math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1),
         tol=DEFAULT_TOL if tol is None else _real("tol", tol, nonnegative=True),
     )

@@ -19,6 +19,9 @@ POLISHED_MESSAGE = ("Optimization terminated successfully: F - F0 <= tol after t
 BUDGET_SPENT_MESSAGE = ("The budget of iterations or evaluations is spent (F0=None sets no "
                         "target value); x is the best point found.")
 
+HOPS_ENDED_MESSAGE = ("The hop search ended: hop_patience sweeps of flights in a row found no "
+                      "new best point (or hops flights were flown); x is the best point found.")
+
 BELOW_F0_MESSAGE = ("Optimization terminated successfully: F fell below F0, "
                     "so F0 is not a lower bound of F.")
 
