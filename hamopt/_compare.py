@@ -108,6 +108,8 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["dt"] = kwargs.pop("dt_fraction") * float(np.max(problem.upper - problem.lower))
     if "maxiter_per_dim" in kwargs:
         kwargs["maxiter"] = kwargs.pop("maxiter_per_dim") * problem.n
+    if "trajectory_per_dim" in kwargs:
+        kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
     hamopt_minimize(problem.value_and_grad, x0, jac=True, rng=rng,
                     bounds=list(zip(problem.lower, problem.upper)), **kwargs)
     if problem.best - problem.fmin <= 1e-12:

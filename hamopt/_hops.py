@@ -70,8 +70,8 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
                 return L.MAXFEV_REACHED
             if res.nit >= options["maxiter"]:
                 return L.MAXITER_REACHED
-            p0 = np.zeros(n)
-            p0[axis] = p_size if rng.random() < 0.5 else -p_size
+            p0 = p_size * flight_direction(rng, n, axis)
+            res.hop_climb = climb
             flight_options.update(F0=res.fun - HOP_GAP_FRACTION * climb,
                                   maxiter=min(res.nit + options["hop_steps"],
                                               options["maxiter"]))
@@ -90,8 +90,14 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
         else:
             failed_sweeps += 1
             climb *= _CLIMB_GROWTH
-        res.hop_climb = climb
     return PATIENCE_SPENT
+
+
+def flight_direction(rng, n, axis):
+    """The unit vector along ``axis``, in a random sense."""
+    direction = np.zeros(n)
+    direction[axis] = 1.0 if rng.random() < 0.5 else -1.0
+    return direction
 
 
 def _fly(res, objective, flight_options, rng, p0, callback, progress):

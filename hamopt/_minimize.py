@@ -30,8 +30,8 @@ POLISH_SHARE = 0.2  # of a finite maxfev, kept for the polish
 
 def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
-             stall_bounce=0, weight_decay=0.0, polish=True, hops=None, hop_steps=100,
-             hop_patience=3, maxiter=None, maxfev=None, tol=None, rng=None, callback=None,
+             stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
+             hop_steps=100, hop_patience=3, maxiter=None, maxfev=None, tol=None, rng=None, callback=None,
              disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -40,6 +40,14 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     time near the minima of ``F`` and can still climb out of shallow ones.
     The dynamics is integrated with a leapfrog of one gradient per step; the
     best point visited is returned.
+
+    The search has three parts: a first trajectory from ``x0`` of
+    ``trajectory_steps`` steps; the polish (L-BFGS-B) from its best point; and
+    the *hop search*, short flights from the best point with the momentum
+    along one coordinate axis at a time, each polished when it finds a lower
+    value, until ``hop_patience`` sweeps over all axes find nothing new (see
+    Notes). ``hops=0`` keeps only the first trajectory (of ``maxiter`` steps)
+    and the polish.
 
     Parameters
     ----------
@@ -105,10 +113,24 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``w_d`` of the energy-conserving L2 term: the minimized objective is
         ``F(x) + w_d/2 |x|^2`` (eq. 24), and ``fun``/``jac`` of the result
         include that term. Default 0.
+    trajectory_steps : int, optional
+        Leapfrog steps of the first trajectory, from ``x0``, before the first
+        polish. Default ``30 * n`` (with ``hops=0``: all of ``maxiter``).
+    hops : int, optional
+        Maximum number of hop flights after the first polish. Default: no
+        limit other than ``hop_patience``, ``maxiter`` and ``maxfev`` when
+        ``polish`` is on, 0 when it is off (a flight only finds a lower basin;
+        the polish goes down into it).
+    hop_steps : int, optional
+        Leapfrog steps of one flight at most. Default 100.
+    hop_patience : int, optional
+        The hop search ends after this many sweeps in a row (a flight along
+        every axis) without a new best point; each of them doubles the height
+        the flights can climb. Default 3.
     maxiter : int, optional
-        Maximum number of leapfrog steps. Default ``30 * n``: on the benchmark
-        suite, short runs that end in the polish (restarted by the caller while
-        budget remains) solved more than long ones (see README).
+        Maximum number of leapfrog steps in all (the first trajectory and the
+        flights). Default: no limit with hops (the hop search ends by itself),
+        ``30 * n`` with ``hops=0``.
     maxfev : int, optional
         Maximum number of evaluations of ``fun`` (the starting point and the
         polish included); unlimited by default. With ``polish``, the dynamics
@@ -145,6 +167,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``polish_njev``, the evaluations of the final local search;
         ``n_stall_bounces``; ``F0`` (its last value), ``F0_history`` (rows of
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
+        These diagnostics describe the first trajectory. Of the hop search:
+        ``nhops``, the flights flown, and ``hop_climb``, the height ``B`` above
+        the best value the last flights could climb (NaN without hops).
 
     Raises
     ------
@@ -160,6 +185,18 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     the energy restore, eq. 21 for the generalized bounces, eq. 24 for weight
     decay. The initial momentum points along ``-grad F(x0)`` (a random unit
     direction if the gradient vanishes).
+
+    The hop search: a flight starts at the best point ``x_b`` with
+    ``F0 = F(x_b) - B/10`` and ``|p0|`` set so that it can climb to
+    ``F(x_b) + B`` (eq. 4), ``p0`` along one coordinate axis, and ``dt/5``. At
+    a minimum of a separable function the other coordinates feel no force, so
+    the flight scans its own coordinate across every barrier lower than ``B``
+    and slows down at the bottom of every well (eq. 9). It stops after
+    ``hop_steps`` steps or once ``F < F0``; if it found a value below
+    ``F(x_b)``, the polish starts there. ``B`` starts at ``F(x0) - F(x_b)``
+    and doubles after every sweep without a new best point. On the benchmark
+    suite the axis flights solved 178 of 195 runs against 25 for flights in
+    random directions (``benchmarks/tune_hops.py``; README).
 
     The defaults (``eta=1``, ``dt=max(1, max|x0|)``, ``deltaE=1``,
     ``nu=1e-5``) are those that solved the most of 50 runs (sphere and
@@ -191,13 +228,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
                          else _count("hops", hops, minimum=0)),
                    hop_steps=_count("hop_steps", hop_steps, minimum=1),
                    hop_patience=_count("hop_patience", hop_patience, minimum=1))
-    trajectory = DEFAULT_MAXITER_PER_DIM * n
-    if options["hops"] == 0:
-        options["maxiter"] = trajectory if maxiter is None else options["maxiter"]
-        trajectory = options["maxiter"]
+    if maxiter is None:
+        options["maxiter"] = DEFAULT_MAXITER_PER_DIM * n if options["hops"] == 0 else math.inf
+    if trajectory_steps is None:
+        trajectory_steps = DEFAULT_MAXITER_PER_DIM * n if options["hops"] != 0 else math.inf
     else:
-        options["maxiter"] = math.inf if maxiter is None else options["maxiter"]
-        trajectory = min(trajectory, options["maxiter"])
+        trajectory_steps = _count("trajectory_steps", trajectory_steps, minimum=0)
+    trajectory = min(trajectory_steps, options["maxiter"])
     options["dynamics_maxfev"] = (math.floor((1.0 - POLISH_SHARE) * options["maxfev"])
                                   if polish and math.isfinite(options["maxfev"])
                                   else options["maxfev"])

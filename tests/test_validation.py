@@ -44,6 +44,11 @@ def test_bad_x0(x0, error, match):
     ({"maxiter": 2.5}, TypeError, "maxiter must be an integer"),
     ({"maxfev": 0}, ValueError, "maxfev"),
     ({"bounce_every": -3}, ValueError, "bounce_every"),
+    ({"hops": -1}, ValueError, "hops must be >= 0"),
+    ({"hops": 1.5}, TypeError, "hops must be an integer"),
+    ({"hop_steps": 0}, ValueError, "hop_steps must be >= 1"),
+    ({"hop_patience": 0}, ValueError, "hop_patience must be >= 1"),
+    ({"trajectory_steps": -5}, ValueError, "trajectory_steps must be >= 0"),
     ({"eta": "1"}, TypeError, "eta must be a real number"),
 ])
 def test_bad_options(kwargs, error, match):

@@ -1,0 +1,84 @@
+"""How the hop search's design and defaults were chosen: solved runs over the whole suite.
+
+    python benchmarks/tune_hops.py [--starts 5] [--seed 1] [--only NAME,...]
+
+Every benchmark case (15 functions, n = 2, 10, 30), ``--starts`` random starts,
+10,000 evaluations each, restarts as in ``hamopt bench``; a run is solved when
+F - F* <= 1e-6. Each variant changes one thing from the defaults: a keyword of
+``hamopt.minimize``, one of the module constants of ``hamopt._hops``, or the
+flights' direction (``random``: a random unit vector instead of an axis).
+Results in benchmarks/results/tune_hops.md. Seed 1 is not the seed of the
+reported comparison (0).
+"""
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+VARIANTS = {
+    "defaults": {},
+    "random directions": {"_direction": "random"},
+    "hops=0 (trajectory + polish)": {"hops": 0},
+    "r = 0.01": {"_HOP_GAP_FRACTION": 0.01},
+    "r = 0.3": {"_HOP_GAP_FRACTION": 0.3},
+    "flight dt = 0.1 dt": {"_HOP_DT_FRACTION": 0.1},
+    "flight dt = 0.4 dt": {"_HOP_DT_FRACTION": 0.4},
+    "hop_steps=50": {"hop_steps": 50},
+    "hop_steps=200": {"hop_steps": 200},
+    "hop_patience=2": {"hop_patience": 2},
+    "hop_patience=5": {"hop_patience": 5},
+    "trajectory_steps=0": {"trajectory_per_dim": 0},
+    "trajectory_steps=10 n": {"trajectory_per_dim": 10},
+}
+
+
+def _random_direction(rng, n, axis):
+    z = rng.standard_normal(n)
+    return z / np.linalg.norm(z)
+
+
+def _solved(task):
+    from hamopt import _hops
+    from hamopt._compare import run_one
+    function, dim, start, variant, seed = task
+    settings = {}
+    for key, value in variant.items():
+        if key == "_direction":
+            _hops.flight_direction = _random_direction
+        elif key.startswith("_"):
+            setattr(_hops, key[1:], value)
+        else:
+            settings[key] = value
+    run = run_one(function, dim, "hamopt", start, 10_000, seed=seed, settings=settings)
+    return run.to_target[1e-6] is not None
+
+
+
+def main():
+    from hamopt._compare import cases
+    from hamopt.testfunctions import FUNCTIONS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", default="", help="comma-separated variant names")
+    args = parser.parse_args()
+    names = args.only.split(",") if args.only else list(VARIANTS)
+    all_cases = cases(list(FUNCTIONS), [2, 10, 30])
+    print(f"{len(all_cases)} cases x {args.starts} starts, seed {args.seed}\n")
+    print("| variant | solved | cases not solved every time |\n|---|---|---|")
+    for name in names:
+        tasks = [(f, n, k, VARIANTS[name], args.seed) for f, n in all_cases
+                 for k in range(args.starts)]
+        # A new pool per variant: module constants set in a worker stay set.
+        with ProcessPoolExecutor(2) as pool:
+            solved = list(pool.map(_solved, tasks, chunksize=2))
+        misses = []
+        for i, (f, n) in enumerate(all_cases):
+            got = sum(solved[i * args.starts:(i + 1) * args.starts])
+            if got < args.starts:
+                misses.append(f"{f}-{n} {got}")
+        print(f"| {name} | {sum(solved)}/{len(tasks)} | {', '.join(misses)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The hop search: axis flights from the polished best point."""
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import hamopt
+from hamopt.testfunctions import get
+
+RASTRIGIN = get("rastrigin")
+
+
+def rastrigin_box(n):
+    return list(zip(*RASTRIGIN.bounds(n)))
+
+
+def local_minimum_of_rastrigin(n):
+    """A polished local minimum near (1, -2, 1, ...), not the global one."""
+    x0 = np.resize([1.0, -2.0, 1.0], n)
+    res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, trajectory_steps=0, hops=0)
+    assert res.fun > 5.0
+    return res.x
+
+
+def test_an_axis_flight_stays_on_its_axis_on_a_separable_function():
+    x_b = local_minimum_of_rastrigin(4)
+    seen = []
+    # From x_b + 0.3 the polish returns to x_b, and B = F(x0) - F(x_b) ~ 50 > the barriers.
+    res = hamopt.minimize(RASTRIGIN.fun, x_b + 0.3, jac=RASTRIGIN.grad, trajectory_steps=0,
+                          hops=1, rng=3, nu=0.0, bounds=rastrigin_box(4),
+                          callback=lambda intermediate_result: seen.append(
+                              intermediate_result.q))
+    assert res.nhops == 1 and len(seen) > 10
+    moved = np.abs(np.array(seen) - x_b).max(axis=0)
+    axis = int(np.argmax(moved))
+    assert moved[axis] > 0.5                       # it crossed at least one barrier
+    assert np.delete(moved, axis).max() < 1e-6     # and no other coordinate moved
+
+
+def test_a_flight_climbs_B_above_the_best_value_and_no_higher():
+    """From the polished minimum of x^2 (F_b = 0), B = F(x0) - F_b = 9: turning points at |x| = 3."""
+    values = []
+
+    def square(x):
+        values.append(float(x @ x))
+        return values[-1], 2.0 * x
+
+    res = hamopt.minimize(square, [3.0], jac=True, trajectory_steps=0, hops=1, rng=0)
+    assert res.nhops == 1 and res.hop_climb == pytest.approx(9.0)
+    flight = values[-res.nit:]  # the flight's steps come after the polish's evaluations
+    assert 8.5 < max(flight) <= 9.0 * (1 + 1e-9)
+
+
+def test_hops_find_the_global_minimum_of_rastrigin_where_the_trajectory_does_not():
+    n = 10
+    x0 = np.random.default_rng(1).uniform(*RASTRIGIN.bounds(n))
+    kwargs = dict(jac=RASTRIGIN.grad, bounds=rastrigin_box(n), rng=1)
+    single = hamopt.minimize(RASTRIGIN.fun, x0, hops=0, **kwargs)
+    hopped = hamopt.minimize(RASTRIGIN.fun, x0, **kwargs)
+    assert single.fun > 1.0 and single.nhops == 0
+    assert hopped.fun <= 1e-10 and hopped.nhops > 0 and hopped.success
+    assert "hop search ended" in hopped.message
+
+
+def test_hop_search_on_both_paths_is_bit_identical():
+    kwargs = dict(bounds=rastrigin_box(3), rng=5, nu=0.01)
+    x0 = np.array([2.5, -3.5, 4.0])
+    compiled = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, **kwargs)
+    python = hamopt.minimize(lambda x: RASTRIGIN.fun(x), x0,
+                             jac=lambda x: RASTRIGIN.grad(x), **kwargs)
+    assert compiled.nhops > 3
+    assert_array_equal(compiled.x, python.x)
+    assert (compiled.nit, compiled.nfev, compiled.nhops) == (python.nit, python.nfev,
+                                                             python.nhops)
+
+
+@pytest.mark.parametrize("limit", [{"maxiter": 500}, {"maxfev": 700}, {"hops": 4}])
+def test_limits_cap_the_whole_search_and_counts_are_real(limit):
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return RASTRIGIN.fun(x)
+
+    x0 = np.random.default_rng(2).uniform(*RASTRIGIN.bounds(10))
+    res = hamopt.minimize(fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(10), rng=2,
+                          **limit)
+    assert res.nfev == len(calls) == res.njev
+    assert res.nit <= limit.get("maxiter", np.inf) and res.nfev <= limit.get("maxfev", np.inf)
+    assert res.nhops <= limit.get("hops", np.inf)
+    key, value = next(iter(limit.items()))
+    assert {"maxiter": res.nit, "maxfev": res.nfev, "hops": res.nhops}[key] == value or (
+        key == "maxfev" and res.nfev > value - 2)
+    assert res.status == 0 and np.isfinite(res.fun)  # F0=None: the budget is the end
+
+
+def test_an_exception_during_a_flight_keeps_the_best_point():
+    values = []
+
+    def fun(x):
+        if len(values) == 400:  # after the first trajectory (30 n = 120) and its polish
+            raise KeyboardInterrupt
+        values.append(float(RASTRIGIN.fun(x)))
+        return values[-1]
+
+    x0 = np.random.default_rng(4).uniform(*RASTRIGIN.bounds(4))
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(4), rng=4)
+    result = info.value.result
+    assert result.nhops > 0 and result.status == -1
+    assert result.fun == min(values)
+
+
+def test_callback_stopiteration_during_the_hops_gives_status_99():
+    def stop_late(intermediate_result):
+        if intermediate_result.nit >= 200:
+            raise StopIteration
+
+    x0 = np.random.default_rng(0).uniform(*RASTRIGIN.bounds(4))
+    res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(4),
+                          rng=0, callback=stop_late)
+    assert res.status == 99 and res.nit == 200 and res.nhops > 0
