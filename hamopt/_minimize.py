@@ -23,7 +23,8 @@ __all__ = ["minimize"]
 # Documented defaults (see the docstring's Notes for how they were chosen).
 DEFAULT_DT_SCALE = 1.0        # dt = 1.0 * max(1, max|x0_i|) without a box
 DEFAULT_DT_BOX_FRACTION = 0.1  # dt = 0.1 * the widest finite side of the box
-DEFAULT_MAXITER_PER_DIM = 30   # short runs, then the polish: measured best (see README)
+DEFAULT_MAXITER_PER_DIM = 30   # hops=0: one trajectory of 30 n steps, then the polish
+DEFAULT_TRAJECTORY_PER_DIM = 10  # with hops: the first trajectory (benchmarks/tune_hops.py)
 DEFAULT_TOL = 1e-10
 POLISH_SHARE = 0.2  # of a finite maxfev, kept for the polish
 
@@ -115,7 +116,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         include that term. Default 0.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
-        polish. Default ``30 * n`` (with ``hops=0``: all of ``maxiter``).
+        polish. Default ``10 * n`` (with ``hops=0``: all of ``maxiter``).
     hops : int, optional
         Maximum number of hop flights after the first polish. Default: no
         limit other than ``hop_patience``, ``maxiter`` and ``maxfev`` when
@@ -231,7 +232,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     if maxiter is None:
         options["maxiter"] = DEFAULT_MAXITER_PER_DIM * n if options["hops"] == 0 else math.inf
     if trajectory_steps is None:
-        trajectory_steps = DEFAULT_MAXITER_PER_DIM * n if options["hops"] != 0 else math.inf
+        trajectory_steps = DEFAULT_TRAJECTORY_PER_DIM * n if options["hops"] != 0 else math.inf
     else:
         trajectory_steps = _count("trajectory_steps", trajectory_steps, minimum=0)
     trajectory = min(trajectory_steps, options["maxiter"])

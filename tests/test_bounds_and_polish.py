@@ -154,7 +154,8 @@ def test_exception_during_the_polish_keeps_the_best_point():
         return calls[-1]
 
     with pytest.raises(RuntimeError, match="disk full") as info:
-        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, F0=0.0, tol=0.0, maxiter=40, rng=0)
+        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, F0=0.0, tol=0.0, maxiter=40, rng=0,
+                        hops=0)
     partial = info.value.result
     assert partial.fun == min(calls[:-1]) and partial.polish_nfev == 18
     assert partial.nfev == 59 and partial.status == -1

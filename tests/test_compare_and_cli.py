@@ -53,7 +53,7 @@ def test_cli_run_prints_result(capsys):
     out = capsys.readouterr().out
     assert "rosenbrock, n = 3" in out
     steps = int(out.split("steps")[1].split()[0])
-    assert 0 < steps <= 200  # the first trajectory (30 n steps), then the polish hit F0
+    assert 0 < steps <= 200  # the first trajectory (10 n steps), then the polish hit F0
 
 
 @pytest.mark.parametrize("argv, message", [

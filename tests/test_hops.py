@@ -97,7 +97,7 @@ def test_an_exception_during_a_flight_keeps_the_best_point():
     values = []
 
     def fun(x):
-        if len(values) == 400:  # after the first trajectory (30 n = 120) and its polish
+        if len(values) == 400:  # after the first trajectory (10 n = 40) and its polish
             raise KeyboardInterrupt
         values.append(float(RASTRIGIN.fun(x)))
         return values[-1]
