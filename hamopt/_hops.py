@@ -51,7 +51,9 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
     ``res`` is the OptimizeResult of the first trajectory and its polish
     (``fun`` and ``jac`` include the weight-decay term); ``f_start`` is F(x0).
     Returns why the search ended: PATIENCE_SPENT, HOPS_DONE, REACHED_TARGET
-    (the user's F0 is within tol), L.MAXFEV_REACHED or CALLBACK_STOPPED.
+    (the user's F0 is within tol), L.MAXITER_REACHED, L.MAXFEV_REACHED or
+    CALLBACK_STOPPED. A flight that meets a non-finite F or gradient just ends
+    there (the kernels never take such a point as the best).
     """
     n = res.x.size
     climb = max(f_start - res.fun, _MIN_RELATIVE_CLIMB * max(1.0, abs(res.fun)))
@@ -77,6 +79,7 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
                                               options["maxiter"]))
             reason, found = _fly(res, objective, flight_options, rng, p0, callback, progress)
             res.nhops += 1
+            res.n_nonfinite_stops += int(reason == L.NON_FINITE)
             if found:
                 improved = True
                 if options["polish"]:
@@ -112,22 +115,23 @@ def _fly(res, objective, flight_options, rng, p0, callback, progress):
     g_raw = res.jac - wd * x
     particle = Particle(x.copy(), f_raw, g_raw, flight_options, objective.fev_per_step,
                         rng, p0=p0, counts=(res.nit, res.nfev, res.njev))
+    start = particle.s[L.F_BEST]  # F(x_b) as the particle computed it (rounding)
     try:
         reason = run(particle, objective, callback, progress)
     except BaseException as exc:  # keep the best point, as the first trajectory does
-        _fold_flight(res, particle)
+        _fold_flight(res, particle, start)
         res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
         exc.result = res
         exc.add_note("hamopt: the best point found before this exception is in "
                      "its `result` attribute.")
         raise
-    return reason, _fold_flight(res, particle)
+    return reason, _fold_flight(res, particle, start)
 
 
-def _fold_flight(res, particle):
+def _fold_flight(res, particle, start):
     W, s = particle.W, particle.s
     res.update(nit=particle.nit, nfev=particle.nfev, njev=particle.njev)
-    if s[L.F_BEST] < res.fun:
+    if s[L.F_BEST] < min(start, res.fun):
         res.update(x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), jac=W[L.G_BEST].copy())
         return True
     return False

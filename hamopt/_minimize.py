@@ -170,7 +170,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
         These diagnostics describe the first trajectory. Of the hop search:
         ``nhops``, the flights flown, and ``hop_climb``, the height ``B`` above
-        the best value the last flights could climb (NaN without hops).
+        the best value the last flights could climb (NaN without hops);
+        ``n_nonfinite_stops``, the trajectories and flights that ended at a
+        non-finite F or gradient (with hops these do not end the search, and
+        status 3 is only returned with ``hops=0``).
 
     Raises
     ------
@@ -270,8 +273,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     if polish and reason != CALLBACK_STOPPED:
         polish_result(res, objective, options)
     target_reached = options["F0"] is not None and res.status == 0
-    if (reason == L.MAXITER_REACHED and options["hops"] != 0 and not target_reached
-            and res.nit < options["maxiter"]):
+    res.n_nonfinite_stops = int(reason == L.NON_FINITE)
+    if (reason in (L.MAXITER_REACHED, L.NON_FINITE) and options["hops"] != 0
+            and not target_reached and res.nit < options["maxiter"]):
         f_start = regularized(f0, x0, options["weight_decay"])
         _hop_result(res, objective, options, rng, f_start, step_callback, progress)
     if disp:
@@ -304,7 +308,7 @@ def _result(particle, status, message):
         x=W[L.X_BEST].copy(), fun=float(s[L.F_BEST]), jac=W[L.G_BEST].copy(),
         nit=particle.nit, nfev=particle.nfev, njev=particle.njev,
         status=status, success=(status == 0), message=message,
-        polish_nfev=0, polish_njev=0, nhops=0, hop_climb=math.nan,
+        polish_nfev=0, polish_njev=0, nhops=0, hop_climb=math.nan, n_nonfinite_stops=0,
         **particle.diagnostics())
 
 

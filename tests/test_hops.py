@@ -119,3 +119,17 @@ def test_callback_stopiteration_during_the_hops_gives_status_99():
     res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(4),
                           rng=0, callback=stop_late)
     assert res.status == 99 and res.nit == 200 and res.nhops > 0
+
+
+def test_a_flight_that_meets_nan_ends_and_the_search_goes_on():
+    def fun(x):
+        return np.nan if x[0] > 2.0 else RASTRIGIN.fun(x)
+
+    x0 = np.array([1.2, -2.1, 0.9])
+    res = hamopt.minimize(fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(3), rng=0)
+    assert res.status == 0 and np.isfinite(res.fun) and res.x[0] <= 2.0
+    assert res.nhops > 3 and res.fun < 1e-10  # the global minimum is in the finite part
+    assert res.n_nonfinite_stops > 0
+    single = hamopt.minimize(fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(3), rng=0,
+                             hops=0)
+    assert single.status == 3 and single.n_nonfinite_stops == 1

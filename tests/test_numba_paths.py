@@ -128,8 +128,10 @@ def test_nan_in_jitted_objective_gives_status_3():
     @numba.njit
     def cliff_grad(x):
         return 2.0 * (x - 0.2)
-    res = hamopt.minimize(cliff, [1.0], jac=cliff_grad, dt=0.3, deltaE=20.0, rng=0)
+    res = hamopt.minimize(cliff, [1.0], jac=cliff_grad, dt=0.3, deltaE=20.0, rng=0, hops=0)
     assert res.status == 3 and np.isfinite(res.fun)
+    hopped = hamopt.minimize(cliff, [1.0], jac=cliff_grad, dt=0.3, deltaE=20.0, rng=0)
+    assert hopped.status == 0 and hopped.n_nonfinite_stops > 0 and np.isfinite(hopped.fun)
 
 
 def test_driver_is_cached_on_disk(tmp_path):
