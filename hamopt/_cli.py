@@ -67,7 +67,8 @@ def _parser():
                              ("nu", float, "size of the generalized bounces"),
                              ("gamma", float, "damping of the generalized bounces"),
                              ("tol", float, "stop once F - F0 <= tol"),
-                             ("maxiter", int, "maximum number of steps")):
+                             ("maxiter", int, "maximum number of steps"),
+                             ("hops", int, "most flights of the hop search (0: none)")):
         run.add_argument(f"--{name}", type=kind, default=None, help=text)
 
     bench = sub.add_parser("bench", help="compare hamopt with scipy's optimizers and CMA-ES")
@@ -121,7 +122,8 @@ def _run(parser, args):
     fmin = fn.minimum(n)
     F0 = fmin - 1e-300 if args.F0 is None else args.F0
     options = {k: v for k, v in vars(args).items()
-               if k in ("eta", "dt", "deltaE", "nu", "gamma", "tol", "maxiter") and v is not None}
+               if k in ("eta", "dt", "deltaE", "nu", "gamma", "tol", "maxiter", "hops")
+               and v is not None}
     started = time.perf_counter()
 
     def progress(particle):
@@ -138,7 +140,7 @@ def _run(parser, args):
     print(f"{fn.name}, n = {n}, start uniform in the domain (seed {args.seed})")
     print(f"  {res.message}")
     print(f"  F - F*     {res.fun - fmin:.6e}   (F = {res.fun:.12g}, F* = {fmin:.12g})")
-    print(f"  steps      {res.nit}   evaluations {res.nfev}")
+    print(f"  steps      {res.nit}   evaluations {res.nfev}   hop flights {res.nhops}")
     print(f"  energy     E = {res.E:.6g}, largest |E_i - E| = {res.max_energy_error:.2e}, "
           f"restores impossible: {res.n_restore_failed}")
     print(f"  time       {time.perf_counter() - started:.2f} s")

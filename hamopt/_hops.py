@@ -33,8 +33,9 @@ from ._status import CALLBACK_STOPPED, INTERRUPTED, interrupted_message
 # time to leave the start; 0.1 solved most of the benchmark's multimodal cases
 # (benchmarks/tune_hops.py).
 HOP_GAP_FRACTION = 0.1
-# A flight's dt as a fraction of the first trajectory's: flights must resolve the
-# wells they cross (benchmarks/tune_hops.py).
+# A flight's dt as a fraction of the first trajectory's (without a box and a given
+# dt: of 0.1 x the width of [-max|x0|, max|x0|]): flights must resolve the wells
+# they cross, and cross the domain in hop_steps steps (benchmarks/tune_hops.py).
 HOP_DT_FRACTION = 0.2
 _MIN_RELATIVE_CLIMB = 1e-3
 _CLIMB_GROWTH = 2.0
@@ -59,7 +60,7 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
     climb = max(f_start - res.fun, _MIN_RELATIVE_CLIMB * max(1.0, abs(res.fun)))
     eta = options["eta"]
     p_size = math.sqrt(math.expm1(eta * math.log1p(1.0 / HOP_GAP_FRACTION)))
-    flight_options = dict(options, dt=HOP_DT_FRACTION * options["dt"], tol=0.0,
+    flight_options = dict(options, dt=options["hop_dt"], tol=0.0,
                           dynamics_maxfev=options["maxfev"])
     failed_sweeps = 0
     res.nhops = 0

@@ -12,7 +12,7 @@ from ._bounds import as_box, box_width, clip_start
 from ._loop import run
 from ._objective import Objective
 from ._particle import Particle, regularized
-from ._hops import HOPS_DONE, PATIENCE_SPENT, REACHED_TARGET, hop
+from ._hops import HOP_DT_FRACTION, HOPS_DONE, PATIENCE_SPENT, REACHED_TARGET, hop
 from ._polish import polish_result
 from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED,
                       HOPS_ENDED_MESSAGE, INTERRUPTED, POLISHED_MESSAGE, interrupted_message,
@@ -158,8 +158,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     res : OptimizeResult
         ``x`` the best point seen, ``fun`` F there, ``jac`` its gradient,
         ``nit`` leapfrog steps, ``nfev``, ``njev``, ``status`` (0 success:
-        ``F - F0 <= tol``; 1 ``maxiter`` or ``maxfev`` reached; 3 a non-finite
-        F or gradient; 99 stopped by the callback), ``success``, ``message``;
+        ``F - F0 <= tol``, or with ``F0=None`` the search ended or spent its
+        budget; 1 ``maxiter`` or ``maxfev`` reached, or the hop search ended,
+        before ``F - F0 <= tol``; 3 a non-finite F or gradient, with
+        ``hops=0``; 99 stopped by the callback), ``success``, ``message``;
         and the diagnostics of the dynamics: ``E`` the energy,
         ``energy_error`` and ``max_energy_error`` (last and largest
         ``|E_i - E|`` before restore), ``n_restore_failed`` (steps where the
@@ -192,7 +194,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
 
     The hop search: a flight starts at the best point ``x_b`` with
     ``F0 = F(x_b) - B/10`` and ``|p0|`` set so that it can climb to
-    ``F(x_b) + B`` (eq. 4), ``p0`` along one coordinate axis, and ``dt/5``. At
+    ``F(x_b) + B`` (eq. 4), ``p0`` along one coordinate axis, and ``dt/5``
+    (without bounds and a given ``dt``: ``0.04 max(1, max|x0|)``, the value
+    for the box ``[-max|x0|, max|x0|]^n``). At
     a minimum of a separable function the other coordinates feel no force, so
     the flight scans its own coordinate across every barrier lower than ``B``
     and slows down at the bottom of every well (eq. 9). It stops after
@@ -362,11 +366,17 @@ def _count(name, value, *, minimum):
 def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                        bounce_every, stall_bounce, weight_decay, maxiter, maxfev, tol):
     n = x0.size
+    hop_dt = None
     if dt is None:
         width = box_width(box)
-        dt = (DEFAULT_DT_SCALE * max(1.0, float(np.max(np.abs(x0)))) if width is None
-              else DEFAULT_DT_BOX_FRACTION * width)
+        scale = max(1.0, float(np.max(np.abs(x0))))
+        dt = DEFAULT_DT_SCALE * scale if width is None else DEFAULT_DT_BOX_FRACTION * width
+        if width is None:
+            # Flights scan the domain; without a box, the one x0 suggests: [-scale, scale]^n.
+            hop_dt = HOP_DT_FRACTION * DEFAULT_DT_BOX_FRACTION * 2.0 * scale
+    dt = _real("dt", dt, positive=True)
     return dict(
+        hop_dt=HOP_DT_FRACTION * dt if hop_dt is None else hop_dt,
         bounds=box,
         F0=None if F0 is None else _real("F0", F0),
         eta=_real("eta", eta, positive=True),

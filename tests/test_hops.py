@@ -133,3 +133,13 @@ def test_a_flight_that_meets_nan_ends_and_the_search_goes_on():
     single = hamopt.minimize(fun, x0, jac=RASTRIGIN.grad, bounds=rastrigin_box(3), rng=0,
                              hops=0)
     assert single.status == 3 and single.n_nonfinite_stops == 1
+
+
+def test_without_bounds_flights_take_their_step_from_the_start_scale():
+    """No box: flights use 0.04 max|x0| (the box [-max|x0|, max|x0|]), not dt / 5."""
+    x0 = np.random.default_rng(0).uniform(*RASTRIGIN.bounds(10))
+    res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0)
+    assert res.fun <= 1e-10 and res.nhops > 0
+    coarse = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0,
+                             dt=max(1.0, np.abs(x0).max()))  # flights at dt / 5
+    assert coarse.fun > 0.5
