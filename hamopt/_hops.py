@@ -26,7 +26,7 @@ from . import _layout as L
 from ._loop import run
 from ._particle import Particle
 from ._polish import polish_result
-from ._status import CALLBACK_STOPPED, INTERRUPTED, interrupted_message
+from ._status import CALLBACK_STOPPED, attach_result
 
 # F_b - F0 of a flight, as a fraction r of its climb B: small r slows the particle
 # more at the bottom of wells (it samples them densely) and costs log(1/r) more
@@ -121,10 +121,7 @@ def _fly(res, objective, flight_options, rng, p0, callback, progress):
         reason = run(particle, objective, callback, progress)
     except BaseException as exc:  # keep the best point, as the first trajectory does
         _fold_flight(res, particle, start)
-        res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
-        exc.result = res
-        exc.add_note("hamopt: the best point found before this exception is in "
-                     "its `result` attribute.")
+        attach_result(exc, res)
         raise
     return reason, _fold_flight(res, particle, start)
 

@@ -15,7 +15,7 @@ from ._particle import Particle, regularized
 from ._hops import HOP_DT_FRACTION, HOPS_DONE, PATIENCE_SPENT, REACHED_TARGET, hop
 from ._polish import polish_result
 from ._status import (BELOW_F0_MESSAGE, BUDGET_SPENT_MESSAGE, CALLBACK_STOPPED,
-                      HOPS_ENDED_MESSAGE, INTERRUPTED, POLISHED_MESSAGE, interrupted_message,
+                      HOPS_ENDED_MESSAGE, INTERRUPTED, POLISHED_MESSAGE, attach_result,
                       status_and_message)
 
 __all__ = ["minimize"]
@@ -264,9 +264,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         try:
             reason = run(particle, objective, step_callback, progress)
         except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
-            exc.result = _result(particle, INTERRUPTED, interrupted_message(exc))
-            exc.add_note("hamopt: the best point found before this exception is in "
-                         "its `result` attribute.")
+            attach_result(exc, _result(particle, INTERRUPTED, ""))
             raise
     status, message = status_and_message(reason)
     if reason == L.REACHED_TOL and particle.s[L.F] < particle.s[L.F0]:
@@ -365,7 +363,6 @@ def _count(name, value, *, minimum):
 
 def _validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                        bounce_every, stall_bounce, weight_decay, maxiter, maxfev, tol):
-    n = x0.size
     hop_dt = None
     if dt is None:
         width = box_width(box)

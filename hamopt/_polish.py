@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ._particle import regularized
-from ._status import INTERRUPTED, POLISHED_MESSAGE, interrupted_message
+from ._status import POLISHED_MESSAGE, attach_result
 
 
 class _BudgetSpent(Exception):
@@ -62,10 +62,7 @@ def polish_result(res, objective, options):
         polish(objective, best, options["weight_decay"], options["bounds"], budget)
     except BaseException as exc:  # the user's function failed: keep the best point
         _fold(res, best, options)
-        res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
-        exc.result = res
-        exc.add_note("hamopt: the best point found before this exception is in "
-                     "its `result` attribute.")
+        attach_result(exc, res)
         raise
     _fold(res, best, options)
 

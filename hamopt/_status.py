@@ -33,3 +33,15 @@ def status_and_message(reason):
 
 def interrupted_message(exc):
     return f"Interrupted by {type(exc).__name__}; x is the best point seen before it."
+
+
+def attach_result(exc, res):
+    """Mark the OptimizeResult ``res`` as interrupted by ``exc`` and attach it to ``exc``.
+
+    An exception from the user's function (or KeyboardInterrupt) propagates
+    unchanged; ``exc.result`` keeps the best point found before it.
+    """
+    res.update(status=INTERRUPTED, success=False, message=interrupted_message(exc))
+    exc.result = res
+    exc.add_note("hamopt: the best point found before this exception is in "
+                 "its `result` attribute.")
