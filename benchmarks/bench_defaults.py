@@ -7,7 +7,8 @@ For each setting and problem: how many of the random starts reach
 those that do. Problems: sphere (n = 10), Rosenbrock (n = 2 and 10),
 ellipsoid (n = 10, condition 1e6), Styblinski-Tang (n = 5, multimodal).
 Starts are uniform in [-3, 3]^n. dt is given as a multiple of
-``max(1, max|x0|)`` (the default is 1 times that).
+``max(1, max|x0|)`` (the default is 1 times that). The dynamics alone: one
+trajectory, no polish and no hop search (as when this was measured).
 """
 import argparse
 import itertools
@@ -34,7 +35,7 @@ def measure(setting, starts):
             dt = setting["dt_factor"] * max(1.0, np.abs(x0).max())
             res = hamopt.minimize(fun, x0, jac=jac, F0=fmin, eta=setting["eta"], dt=dt,
                                   deltaE=setting["deltaE"], nu=setting["nu"], tol=1e-8,
-                                  maxiter=20_000, rng=seed)
+                                  maxiter=20_000, rng=seed, polish=False, hops=0)
             if res.fun - fmin <= 1e-8:
                 steps.append(res.nit)
         median = statistics.median(steps) if steps else float("nan")
