@@ -36,7 +36,8 @@ def test_an_axis_flight_stays_on_its_axis_on_a_separable_function():
     assert np.delete(moved, axis).max() < 1e-6     # and no other coordinate moved
 
 
-def test_a_flight_climbs_B_above_the_best_value_and_no_higher():
+@pytest.mark.parametrize("eta", [0.5, 1.0, 2.0])
+def test_a_flight_climbs_B_above_the_best_value_and_no_higher(eta):
     """From the polished minimum of x^2 (F_b = 0), B = F(x0) - F_b = 9: turning points at |x| = 3."""
     values = []
 
@@ -44,7 +45,7 @@ def test_a_flight_climbs_B_above_the_best_value_and_no_higher():
         values.append(float(x @ x))
         return values[-1], 2.0 * x
 
-    res = hamopt.minimize(square, [3.0], jac=True, trajectory_steps=0, hops=1, rng=0)
+    res = hamopt.minimize(square, [3.0], jac=True, trajectory_steps=0, hops=1, rng=0, eta=eta)
     assert res.nhops == 1 and res.hop_climb == pytest.approx(9.0)
     flight = values[-res.nit:]  # the flight's steps come after the polish's evaluations
     assert 8.5 < max(flight) <= 9.0 * (1 + 1e-9)
