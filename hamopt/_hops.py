@@ -63,7 +63,6 @@ def hop(res, objective, options, rng, f_start, callback=None, progress=None):
     flight_options = dict(options, dt=options["hop_dt"], tol=0.0,
                           dynamics_maxfev=options["maxfev"])
     failed_sweeps = 0
-    res.nhops = 0
     while failed_sweeps < options["hop_patience"]:
         improved = False
         for axis in rng.permutation(n):

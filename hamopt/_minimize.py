@@ -32,8 +32,8 @@ POLISH_SHARE = 0.2  # of a finite maxfev, kept for the polish
 def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
-             hop_steps=100, hop_patience=3, maxiter=None, maxfev=None, tol=None, rng=None, callback=None,
-             disp=False, **unknown_options):
+             hop_steps=100, hop_patience=3, maxiter=None, maxfev=None, tol=None, rng=None,
+             callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
     A particle with Hamiltonian ``H = log(1 + |p|^2) + eta log(F(q) - F0)``
@@ -267,11 +267,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
             attach_result(exc, _result(particle, INTERRUPTED, ""))
             raise
-    status, message = status_and_message(reason)
+    status, message = _outcome(reason, options)
     if reason == L.REACHED_TOL and particle.s[L.F] < particle.s[L.F0]:
         message = BELOW_F0_MESSAGE
-    if options["F0"] is None and status == 1:
-        status, message = 0, BUDGET_SPENT_MESSAGE  # no target value: the budget is the end
     res = _result(particle, status, message)
     if polish and reason != CALLBACK_STOPPED:
         polish_result(res, objective, options)
@@ -291,18 +289,21 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
 def _hop_result(res, objective, options, rng, f_start, callback, progress):
     """The hop search after the first trajectory; its outcome sets res's status."""
     reason = hop(res, objective, options, rng, f_start, callback, progress)
-    if reason in (PATIENCE_SPENT, HOPS_DONE):
-        if options["F0"] is None:
-            res.update(status=0, success=True, message=HOPS_ENDED_MESSAGE)
-        else:
-            res.update(status=1, success=False, message=HOPS_ENDED_MESSAGE)
+    if reason in (PATIENCE_SPENT, HOPS_DONE):  # a success unless a target F0 was missed
+        status, message = (0 if options["F0"] is None else 1), HOPS_ENDED_MESSAGE
     elif reason == REACHED_TARGET:
-        res.update(status=0, success=True, message=POLISHED_MESSAGE)
+        status, message = 0, POLISHED_MESSAGE
     else:
-        status, message = status_and_message(reason)
-        if options["F0"] is None and status == 1:
-            status, message = 0, BUDGET_SPENT_MESSAGE
-        res.update(status=status, success=(status == 0), message=message)
+        status, message = _outcome(reason, options)
+    res.update(status=status, success=(status == 0), message=message)
+
+
+def _outcome(reason, options):
+    """(status, message) of a stop reason; with F0=None the budget's end is a success."""
+    status, message = status_and_message(reason)
+    if options["F0"] is None and status == 1:
+        status, message = 0, BUDGET_SPENT_MESSAGE  # no target value: the budget is the end
+    return status, message
 
 
 def _result(particle, status, message):

@@ -39,8 +39,8 @@ class Particle:
         with the descent sign). ``E`` is then set from ``p0`` (eq. 4).
     counts : tuple of int, optional
         ``(nit, nfev, njev)`` already spent when this particle continues a
-        search (a hop flight); ``maxiter`` and ``maxfev`` then count from zero
-        too. Default: a new run, whose evaluation at ``x0`` is its first.
+        search (a hop flight); ``maxiter`` and ``maxfev`` then limit these
+        totals. Default: a new run, whose evaluation at ``x0`` is its first.
     """
 
     def __init__(self, x0, f0, g0, options, fev_per_step, rng, p0=None, counts=None):

@@ -38,7 +38,7 @@ def test_an_axis_flight_stays_on_its_axis_on_a_separable_function():
 
 @pytest.mark.parametrize("eta", [0.5, 1.0, 2.0])
 def test_a_flight_climbs_B_above_the_best_value_and_no_higher(eta):
-    """From the polished minimum of x^2 (F_b = 0), B = F(x0) - F_b = 9: turning points at |x| = 3."""
+    """From the polished minimum of x^2 (F_b = 0), B = F(x0) - F_b = 9: turns at |x| = 3."""
     values = []
 
     def square(x):
