@@ -1,7 +1,10 @@
 """hamopt: minimization by energy-conserving Hamiltonian dynamics.
 
 ``minimize`` mirrors ``scipy.optimize.minimize``; ``custom`` plugs hamopt into
-``scipy.optimize.minimize(fun, x0, method=hamopt.custom, ...)``.
+``scipy.optimize.minimize(fun, x0, method=hamopt.custom, ...)``. The algorithm
+is described in docs/algorithm.rst. ``hamopt.testfunctions`` holds analytic
+test problems; the benchmark harness (``hamopt.bench``) and the command line
+(``hamopt.cli``) are not imported by ``import hamopt``.
 """
 from ._custom import custom
 from ._minimize import minimize

@@ -1,6 +1,6 @@
-"""``python -m hamopt``: the hamopt command (see ``hamopt._cli``)."""
+"""``python -m hamopt``: the hamopt command (see ``hamopt.cli``)."""
 import sys
 
-from ._cli import main
+from .cli import main
 
 sys.exit(main())

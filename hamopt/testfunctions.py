@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._jit import jit
+from .dynamics.jit import jit
 
 __all__ = ["AnalyticFunction", "FUNCTIONS", "get"]
 

@@ -1,6 +1,6 @@
 """A literal numpy transcription of MixingOptimization.md, to check the fused kernels.
 
-Same order of operations as hamopt (see hamopt/_kernels.py), none of its tricks:
+Same order of operations as hamopt (see hamopt/dynamics/step.py), none of its tricks:
 p is stored as it is, every vector operation is a numpy expression.
 """
 import numpy as np

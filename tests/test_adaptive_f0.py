@@ -56,7 +56,7 @@ def test_F0_above_the_minimum_still_ends_at_the_minimum():
 @pytest.mark.parametrize("polish", [True, False])
 def test_defaults_on_every_benchmark_case_stay_sane(polish):
     """No exception, nothing outside the box, finite, status 0, F0 below the dynamics' best."""
-    from hamopt._compare import cases
+    from hamopt.bench.compare import cases
     from hamopt.testfunctions import FUNCTIONS
     for name, n in cases(sorted(FUNCTIONS), [2, 10, 30]):
         fn = FUNCTIONS[name]

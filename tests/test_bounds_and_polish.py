@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 from scipy.optimize import Bounds, OptimizeWarning, minimize, rosen, rosen_der
 
 import hamopt
-from hamopt._layout import MAX_ENERGY_ERROR
+from hamopt.dynamics.layout import E as E_SLOT, MAX_ENERGY_ERROR
 
 from .dynamics import energy, integrate
 from .problems import bowl, bowl_grad, smooth, smooth_grad
@@ -43,7 +43,7 @@ def test_reflection_keeps_the_energy_and_the_box(q0, p0, k, dt):
     particle = integrate(flat, flat_grad, q0, p0, k, dt=dt, bounds=box)
     assert np.all(particle.q >= -1.0) and np.all(particle.q <= 1.0)
     assert np.linalg.norm(particle.p) == pytest.approx(np.linalg.norm(p0), rel=1e-14)
-    assert particle.s[MAX_ENERGY_ERROR] <= 1e-13  # ~450 ulp of E ~ 2, over up to 80 steps
+    assert particle.scalars[MAX_ENERGY_ERROR] <= 1e-13  # ~450 ulp of E ~ 2, over up to 80 steps
 
 
 def test_energy_error_with_walls_vanishes_with_dt():
@@ -57,8 +57,8 @@ def test_energy_error_with_walls_vanishes_with_dt():
     errors = []
     for dt in (0.02, 0.01, 0.005):
         particle = integrate(bowl, bowl_grad, q0, p0, round(2.0 / dt), dt=dt, bounds=BOX)
-        errors.append(particle.s[MAX_ENERGY_ERROR])
-        assert energy(bowl, particle.q, particle.p) == pytest.approx(particle.s[13], abs=0.1)
+        errors.append(particle.scalars[MAX_ENERGY_ERROR])
+        assert energy(bowl, particle.q, particle.p) == pytest.approx(particle.scalars[E_SLOT], abs=0.1)
     assert errors[0] > errors[1] > errors[2] and errors[0] / errors[2] > 4.0, errors
 
 

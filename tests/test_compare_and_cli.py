@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from hamopt import _cli
-from hamopt._compare import BudgetExhausted, CountedProblem, cases, method_names, run_one
-from hamopt._report import markdown_tables
+from hamopt import cli as _cli
+from hamopt.bench.compare import BudgetExhausted, CountedProblem, cases, method_names, run_one
+from hamopt.bench.report import markdown_tables
 from hamopt.testfunctions import get
 
 

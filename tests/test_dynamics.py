@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose
 from scipy import integrate as quad_integrate
 
-from hamopt._layout import E as E_SLOT, MAX_ENERGY_ERROR, N_RESTORE_FAILED
+from hamopt.dynamics.layout import E as E_SLOT, MAX_ENERGY_ERROR, N_RESTORE_FAILED, N_STALL_BOUNCES
 
 from .dynamics import energy, integrate
 from .problems import bowl, bowl_grad, smooth, smooth_grad
@@ -57,8 +57,8 @@ def test_restore_conserves_energy_to_rounding(n, data, k, dt, eta, deltaE):
     q0 = data.draw(vectors(n))
     particle = integrate(smooth, smooth_grad, q0, None, k, dt=dt, eta=eta,
                          deltaE=deltaE, restore=True)
-    if particle.c[N_RESTORE_FAILED] == 0 and particle.p @ particle.p > 0:
-        E = particle.s[E_SLOT]
+    if particle.counters[N_RESTORE_FAILED] == 0 and particle.p @ particle.p > 0:
+        E = particle.scalars[E_SLOT]
         assert energy(smooth, particle.q, particle.p, eta=eta) == pytest.approx(
             E, abs=1e-12 * max(1.0, abs(E)))
 
@@ -69,7 +69,7 @@ def test_energy_error_is_second_order():
     errors = []
     for dt in (0.04, 0.02, 0.01):
         particle = integrate(bowl, bowl_grad, q0, p0, round(2.0 / dt), dt=dt)
-        errors.append(particle.s[MAX_ENERGY_ERROR])
+        errors.append(particle.scalars[MAX_ENERGY_ERROR])
     ratios = [errors[0] / errors[1], errors[1] / errors[2]]
     assert all(3.5 < r < 4.5 for r in ratios), ratios
 
@@ -90,7 +90,7 @@ def test_matches_literal_transcription_of_the_note(stall_bounce):
                          F0=-1.0, eta=1.5, dt=0.05, deltaE=2.0, nu=0.1, gamma=0.5,
                          bounce_every=7, restore=True, rng=3, stall_bounce=stall_bounce)
     if stall_bounce:
-        assert particle.c[5] > 0  # N_STALL_BOUNCES: the path took stall bounces
+        assert particle.counters[N_STALL_BOUNCES] > 0  # the path took stall bounces
     assert_allclose(np.array(seen[1:]), positions, rtol=1e-9, atol=1e-12)
     assert_allclose(particle.q, q_ref, rtol=1e-9)
     assert_allclose(particle.p, p_ref, rtol=1e-8)
@@ -164,6 +164,6 @@ def test_impossible_restores_leave_p_unchanged_and_are_counted():
                                             rng=np.random.default_rng(0), **opts)
     particle = integrate(bowl, bowl_grad, x0, None, 40, F0=0.0, eta=2.0, dt=0.8,
                          deltaE=0.5, restore=True)
-    assert particle.c[N_RESTORE_FAILED] > 0
+    assert particle.counters[N_RESTORE_FAILED] > 0
     assert_allclose(particle.q, q_ref, rtol=1e-9)
     assert_allclose(particle.p, p_ref, rtol=1e-9)

@@ -57,7 +57,7 @@ def test_jitted_path_matches_numpy_objective_to_rounding():
 
 
 def test_drivers_compile_once_for_all_objectives():
-    from hamopt._driver import run_fun_and_grad, run_fun_jac
+    from hamopt.dynamics.driver import run_fun_and_grad, run_fun_jac
     hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, maxiter=5)
     hamopt.minimize(sphere_jit, X0, jac=sphere_grad_jit, maxiter=5)
     hamopt.minimize(rosen_value_and_grad_jit, X0, jac=True, maxiter=5)
@@ -138,8 +138,8 @@ def test_driver_is_cached_on_disk(tmp_path):
     """A second process loads the kernels from the cache: no compilation."""
     script = textwrap.dedent("""
         import numba, numpy as np, hamopt
-        from hamopt._driver import run_fun_jac
-        from hamopt._kernels import finish_and_advance
+        from hamopt.dynamics.driver import run_fun_jac
+        from hamopt.dynamics.step import finish_and_advance
 
         @numba.njit
         def f(x):
@@ -165,7 +165,7 @@ def test_driver_is_cached_on_disk(tmp_path):
 
 def test_unwritable_cache_does_not_break_jit(monkeypatch):
     """numba's 'no locator available' RuntimeError falls back to an in-memory kernel."""
-    from hamopt import _jit
+    from hamopt.dynamics import jit as _jit
 
     real_jit = numba.jit
 
@@ -183,14 +183,14 @@ def test_unwritable_cache_does_not_break_jit(monkeypatch):
 
 
 def test_cache_follows_edits_of_other_kernel_files(tmp_path):
-    """Editing _layout.py (which the drivers inline) must not leave a stale cached driver."""
+    """Editing dynamics/layout.py (which the drivers inline) must not leave a stale cached driver."""
     import shutil
     package = tmp_path / "hamopt"
     shutil.copytree(os.path.dirname(hamopt.__file__), package,
                     ignore=shutil.ignore_patterns("__pycache__"))
     script = textwrap.dedent("""
         import numpy as np, hamopt
-        from hamopt._driver import run_fun_jac
+        from hamopt.dynamics.driver import run_fun_jac
         from hamopt.testfunctions import sphere, sphere_grad
         hamopt.minimize(sphere, np.ones(3), jac=sphere_grad, maxiter=5)
         print(sum(run_fun_jac.stats.cache_hits.values()))
@@ -203,6 +203,6 @@ def test_cache_follows_edits_of_other_kernel_files(tmp_path):
         return int(out.split()[-1])
     assert cache_hits() == 0          # compiled
     assert cache_hits() == 1          # loaded
-    with open(package / "_layout.py", "a") as f:
+    with open(package / "dynamics" / "layout.py", "a") as f:
         f.write("\n# an edit\n")
     assert cache_hits() == 0          # recompiled, not the stale one

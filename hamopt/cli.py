@@ -49,7 +49,7 @@ def _positive_int(text):
 
 
 def _parser():
-    from ._compare import method_names
+    from .bench.compare import method_names
     parser = argparse.ArgumentParser(prog="hamopt", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -110,7 +110,7 @@ def _list():
 
 
 def _run(parser, args):
-    from ._minimize import minimize
+    from . import minimize
     fn = testfunctions.get(args.function)
     n = args.dim if args.dim is not None else max(2, fn.min_dim)
     try:
@@ -127,8 +127,7 @@ def _run(parser, args):
     started = time.perf_counter()
 
     def progress(particle):
-        import hamopt._layout as L
-        print(f"\r  step {particle.nit:>10d}   best F - F* = {particle.s[L.F_BEST] - fmin:.3e}",
+        print(f"\r  step {particle.nit:>10d}   best F - F* = {particle.f_best - fmin:.3e}",
               end="", file=sys.stderr, flush=True)
 
     try:
@@ -150,8 +149,8 @@ def _run(parser, args):
 
 
 def _bench(args):
-    from . import _report
-    from ._compare import method_names, run_suite
+    from .bench import report
+    from .bench.compare import method_names, run_suite
     preset = QUICK if args.quick else FULL
     functions = args.functions or preset["functions"]
     dims = args.dims or preset["dims"]
@@ -170,23 +169,23 @@ def _bench(args):
     print("", file=sys.stderr)
     if args.reuse:
         wanted = {(r.function, r.dim, r.start) for r in runs}
-        earlier = [r for r in _report.load_json(args.reuse)
+        earlier = [r for r in report.load_json(args.reuse)
                    if r.method not in methods and (r.function, r.dim, r.start) in wanted
                    and r.budget == budget]
         methods = methods + sorted({r.method for r in earlier}, key=str)
         runs = runs + earlier
-    text = _report.markdown_tables(runs, methods)
+    text = report.markdown_tables(runs, methods)
     with open(os.path.join(args.out, "results.md"), "w") as f:
         f.write(text)
-    _report.save_json(runs, os.path.join(args.out, "runs.json"))
+    report.save_json(runs, os.path.join(args.out, "runs.json"))
     print(text)
-    if _report.matplotlib_available():
-        _report.plot_data_profile(runs, methods, os.path.join(args.out, "data_profile.png"))
+    if report.matplotlib_available():
+        report.plot_data_profile(runs, methods, os.path.join(args.out, "data_profile.png"))
         for name in functions:
             fn = testfunctions.get(name)
             if fn.min_dim <= 2 and (fn.max_dim is None or fn.max_dim >= 2):
-                _report.plot_trajectory(fn, os.path.join(args.out, f"trajectory_{name}.png"))
+                report.plot_trajectory(fn, os.path.join(args.out, f"trajectory_{name}.png"))
         print(f"Table, runs and plots written to {args.out}/")
     else:
-        print(f"Table and runs written to {args.out}/ ({_report._PLOT_HINT})")
+        print(f"Table and runs written to {args.out}/ ({report._PLOT_HINT})")
     return 0

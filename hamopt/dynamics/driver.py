@@ -11,9 +11,10 @@ import numba
 import numpy as np
 from numba import types
 
-from ._jit import SOURCE_SALT, jit
-from ._kernels import _finish_and_advance as finish_and_advance, draws_noise
-from ._layout import Q, Z, RUNNING
+from .bounces import draws_noise
+from .jit import SOURCE_SALT, jit
+from .layout import Q, Z, RUNNING
+from .step import _finish_and_advance as finish_and_advance
 
 _vec = types.float64[::1]
 fun_type = types.FunctionType(types.float64(_vec))
@@ -24,41 +25,41 @@ _state = (types.float64[:, ::1], _vec, types.int64[::1], _generator_type, types.
 
 
 @jit()
-def _after_evaluation(W, g, f, s, c, rng):
+def _after_evaluation(vectors, g, f, scalars, counters, rng):
     """Draw the bounce's normals if this step has one, then finish the step."""
-    with_z = draws_noise(s, c)
+    with_z = draws_noise(scalars, counters)
     if with_z:
         # The same stream as Generator.standard_normal(out=z) on the Python path.
-        z = W[Z]
+        z = vectors[Z]
         for i in range(z.shape[0]):
             z[i] = rng.standard_normal()
-    return finish_and_advance(W, g, f, s, c, with_z)
+    return finish_and_advance(vectors, g, f, scalars, counters, with_z)
 
 
 def _drivers(salt):
-    """The two drivers; ``salt`` ties their disk cache to the kernel sources (_jit)."""
+    """The two drivers; ``salt`` ties their disk cache to the kernel sources (jit)."""
 
     @jit(types.int64(fun_type, jac_type, *_state))
-    def run_fun_jac(fun, jac, W, s, c, rng, nsteps):
+    def run_fun_jac(fun, jac, vectors, scalars, counters, rng, nsteps):
         """Up to nsteps leapfrog steps with separate fun and jac; RUNNING or why it stopped."""
         if salt < 0:  # never: salt only enters numba's cache key
             return RUNNING
         for _ in range(nsteps):
-            q = W[Q]
+            q = vectors[Q]
             f = fun(q)
-            status = _after_evaluation(W, jac(q), f, s, c, rng)
+            status = _after_evaluation(vectors, jac(q), f, scalars, counters, rng)
             if status != RUNNING:
                 return status
         return RUNNING
 
     @jit(types.int64(fun_and_grad_type, *_state))
-    def run_fun_and_grad(fun_and_grad, W, s, c, rng, nsteps):
+    def run_fun_and_grad(fun_and_grad, vectors, scalars, counters, rng, nsteps):
         """Up to nsteps leapfrog steps with fun returning (f, grad); RUNNING or why it stopped."""
         if salt < 0:
             return RUNNING
         for _ in range(nsteps):
-            f, g = fun_and_grad(W[Q])
-            status = _after_evaluation(W, g, f, s, c, rng)
+            f, g = fun_and_grad(vectors[Q])
+            status = _after_evaluation(vectors, g, f, scalars, counters, rng)
             if status != RUNNING:
                 return status
         return RUNNING
@@ -70,7 +71,7 @@ run_fun_jac, run_fun_and_grad = _drivers(SOURCE_SALT)
 
 
 def compiled_runner(fun, jac):
-    """``runner(W, s, c, rng, nsteps) -> reason`` for a jitted fun and jac (or jac=True)."""
+    """``runner(vectors, scalars, counters, rng, nsteps) -> reason`` for a jitted fun and jac (or jac=True)."""
     if jac is True:
         return lambda *state: run_fun_and_grad(fun, *state)
     return lambda *state: run_fun_jac(fun, jac, *state)

@@ -2,15 +2,17 @@
 
 Both loops do the same thing per step: evaluate F and grad F at q, draw the
 normal vector of the bounces if this step has one, and hand over to
-``finish_and_advance``. They differ only in who calls the objective.
+``step.finish_and_advance``. They differ only in who calls the objective.
 """
 import time
 
 import numpy as np
 
-from ._kernels import finish_and_advance
-from ._layout import Q, Z, NU, BOUNCE_EVERY, STALL_BOUNCE, STALLED, RUNNING, BAD_GRADIENT_SHAPE
-from ._status import CALLBACK_STOPPED
+from .layout import Q, Z, NU, BOUNCE_EVERY, STALL_BOUNCE, STALLED, RUNNING
+from .step import finish_and_advance
+
+# Not a kernel code (see hamopt._outcomes): the callback asked to stop.
+CALLBACK_STOPPED = 99
 
 # The nopython loop returns to Python between chunks of steps (for Ctrl-C and
 # progress); chunks grow until one takes about this long.
@@ -20,8 +22,9 @@ _CHUNK_SECONDS = 0.05
 def run(particle, objective, callback=None, progress=None):
     """Advance ``particle`` until a stop; return the stop reason.
 
-    ``callback(particle) -> bool`` is called after every step; True stops the run.
-    ``progress(particle)`` is called about every ``_CHUNK_SECONDS`` (for a display).
+    ``callback(particle) -> bool`` is called after every step; True stops the
+    run with CALLBACK_STOPPED. ``progress(particle)`` is called about every
+    ``_CHUNK_SECONDS`` (for a display).
     """
     if objective.compiled:
         return _run_compiled(particle, objective, callback, progress)
@@ -29,33 +32,28 @@ def run(particle, objective, callback=None, progress=None):
 
 
 def _run_python(particle, objective, callback, progress):
-    W, s, rng = particle.W, particle.s, particle.rng
-    q, z = W[Q], W[Z]
-    n = q.size
+    vectors, scalars, counters = particle.vectors, particle.scalars, particle.counters
+    q, z, rng = vectors[Q], vectors[Z], particle.rng
     value_and_grad = objective.value_and_grad
-    # draws_noise's rule, kept in Python locals: a kernel call costs more than this.
-    noise_every_step = s[NU] > 0.0
-    bounce_every = int(s[BOUNCE_EVERY])
-    stall_bounce = s[STALL_BOUNCE]
-    c = particle.c
+    # bounces.draws_noise's rule, kept in Python locals: a kernel call costs more than this.
+    noise_every_step = scalars[NU] > 0.0
+    bounce_every = int(scalars[BOUNCE_EVERY])
+    stall_bounce = scalars[STALL_BOUNCE]
     nit = particle.nit
     next_report = time.perf_counter() + _CHUNK_SECONDS
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
         nit += 1
         with_z = (noise_every_step or (bounce_every > 0 and nit % bounce_every == 0)
-                  or (stall_bounce > 0.0 and c[STALLED] + 1 >= stall_bounce))
+                  or (stall_bounce > 0.0 and counters[STALLED] + 1 >= stall_bounce))
         if with_z:
             rng.standard_normal(out=z)
         try:
-            reason = finish_and_advance(W, g, f, s, c, with_z)
+            reason = finish_and_advance(vectors, g, f, scalars, counters, with_z)
         except TypeError:
             # numba refused the types (a 0-d array, a list, float32): convert once.
             f, g = float(f), np.ascontiguousarray(g, dtype=np.float64).reshape(-1)
-            reason = finish_and_advance(W, g, f, s, c, with_z)
-        if reason == BAD_GRADIENT_SHAPE:
-            raise ValueError(f"jac returned an array of shape {np.shape(g)} during the run; "
-                             f"expected ({n},)")
+            reason = finish_and_advance(vectors, g, f, scalars, counters, with_z)
         if reason != RUNNING:
             return reason
         if callback is not None and callback(particle):
@@ -66,12 +64,12 @@ def _run_python(particle, objective, callback, progress):
 
 
 def _run_compiled(particle, objective, callback, progress):
-    from ._driver import compiled_runner
+    from .driver import compiled_runner
 
     runner = compiled_runner(objective.fun, objective.jac)
-    W, s, c, rng = particle.W, particle.s, particle.c, particle.rng
+    state = particle.vectors, particle.scalars, particle.counters, particle.rng
     try:
-        runner(W, s, c, rng, 0)  # zero steps: only numba's conversion of fun and jac
+        runner(*state, 0)  # zero steps: only numba's conversion of fun and jac
     except TypeError:
         # The functions do not fit the drivers' types (say, jac returns float32 or
         # fun an int): Python calls them instead, with the same result.
@@ -79,7 +77,7 @@ def _run_compiled(particle, objective, callback, progress):
     nsteps = 1 if callback is not None else 64
     while True:
         start = time.perf_counter()
-        reason = runner(W, s, c, rng, nsteps)
+        reason = runner(*state, nsteps)
         if reason != RUNNING:
             return reason
         if callback is not None:

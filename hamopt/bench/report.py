@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from ._compare import TARGETS
+from .compare import TARGETS
 
 _PLOT_HINT = "plots need matplotlib: pip install 'hamopt[plot]'"
 
@@ -68,7 +68,7 @@ def save_json(runs, path):
 
 def load_json(path):
     """The Runs saved by save_json."""
-    from ._compare import Run
+    from .compare import Run
     with open(path) as f:
         records = json.load(f)
     return [Run(**dict(r, to_target={float(k): v for k, v in r["to_target"].items()}))
@@ -107,7 +107,7 @@ def plot_trajectory(fn, path, *, steps=400, seed=0, **options):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ._minimize import minimize
+    from hamopt import minimize
 
     lo, hi = fn.bounds(2)
     x0 = np.random.default_rng(seed).uniform(lo, hi)

@@ -21,13 +21,13 @@ __all__ = ["jit", "SOURCE_SALT"]
 
 # numba's disk cache of a function is invalidated when *its own* file changes,
 # not when a function or constant it uses from another file does. The cached
-# entry points (_kernels.begin / finish_and_advance, the _driver loops) inline
-# code and array layouts from these files, so they carry this fingerprint of
-# them in their closure, which numba does hash into the cache key.
-_KERNEL_SOURCES = ("_jit.py", "_layout.py", "_kernels.py", "_driver.py")
+# entry points (step.begin / finish_and_advance, the driver loops) inline code
+# and array layouts from every module of this subpackage, so they carry this
+# fingerprint of all of them in their closure, which numba does hash into the
+# cache key.
+_KERNEL_SOURCES = sorted(Path(__file__).parent.glob("*.py"))
 SOURCE_SALT = int(hashlib.sha256(b"".join(
-    (Path(__file__).parent / name).read_bytes() for name in _KERNEL_SOURCES)).hexdigest()[:15],
-    16)
+    path.read_bytes() for path in _KERNEL_SOURCES)).hexdigest()[:15], 16)
 
 _OPTIONS = dict(nopython=True, error_model="numpy", fastmath=False)
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import testfunctions
-from ._minimize import minimize as hamopt_minimize
+import hamopt
+from hamopt import testfunctions
 
 TARGETS = (1e-6, 1e-3)
 
@@ -110,7 +110,7 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["maxiter"] = kwargs.pop("maxiter_per_dim") * problem.n
     if "trajectory_per_dim" in kwargs:
         kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
-    hamopt_minimize(problem.value_and_grad, x0, jac=True, rng=rng,
+    hamopt.minimize(problem.value_and_grad, x0, jac=True, rng=rng,
                     bounds=list(zip(problem.lower, problem.upper)), **kwargs)
     if problem.best - problem.fmin <= 1e-12:
         raise BudgetExhausted  # nothing left to find

@@ -1,0 +1,157 @@
+"""``minimize``'s options, validated once into one typed record with every derived value.
+
+Nothing downstream reads a raw keyword or recomputes a default: the solver
+and the search read ``Options``, and a particle gets its ``Settings`` from
+``Options.trajectory`` or ``Options.flight``. Tuning scripts pass options;
+they never patch module constants.
+"""
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from ._bounds import box_width
+from .dynamics import Settings
+
+# Documented defaults (see minimize's Notes for how they were chosen).
+DT_SCALE = 1.0              # dt = 1.0 * max(1, max|x0_i|) without a box
+DT_BOX_FRACTION = 0.1       # dt = 0.1 * the widest finite side of the box
+MAXITER_PER_DIM = 30        # hops=0: one trajectory of 30 n steps, then the polish
+TRAJECTORY_PER_DIM = 10     # with hops: the first trajectory (benchmarks/tune_hops.py)
+TOL = 1e-10
+POLISH_SHARE = 0.2          # of a finite maxfev, kept for the polish
+HOP_DT_FRACTION = 0.2       # a flight's dt as a fraction of the trajectory's (tune_hops.py)
+HOP_DIRECTIONS = ("axes", "random")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option of a run, validated, with its defaults and derived values filled in.
+
+    ``F0`` is the user's target (None: unknown, the first trajectory keeps its
+    own adaptive bound). ``maxiter`` and ``maxfev`` limit the whole run
+    (``math.inf``: no limit); ``dynamics_maxfev`` is the part of ``maxfev``
+    the trajectories may use (the rest is kept for the polish);
+    ``trajectory_steps`` is the first trajectory's length; ``hops`` the most
+    flights (``math.inf``: no limit).
+    """
+    F0: Optional[float]
+    eta: float
+    dt: float
+    deltaE: float
+    energy_restore: bool
+    nu: float
+    gamma: float
+    bounce_every: int
+    stall_bounce: int
+    weight_decay: float
+    tol: float
+    box: Optional[tuple]
+    maxiter: float
+    maxfev: float
+    dynamics_maxfev: float
+    trajectory_steps: float
+    polish: bool
+    hops: float
+    hop_steps: int
+    hop_patience: int
+    hop_dt: float
+    hop_gap: float
+    hop_directions: str
+
+    @property
+    def target_given(self):
+        return self.F0 is not None
+
+    def trajectory(self):
+        """The first trajectory's particle settings."""
+        return Settings(F0=self.F0, eta=self.eta, dt=self.dt, deltaE=self.deltaE, nu=self.nu,
+                        gamma=self.gamma, weight_decay=self.weight_decay, tol=self.tol,
+                        energy_restore=self.energy_restore,
+                        maxiter=min(self.trajectory_steps, self.maxiter),
+                        maxfev=self.dynamics_maxfev, bounce_every=self.bounce_every,
+                        stall_bounce=self.stall_bounce, box=self.box)
+
+    def flight(self, F0, maxiter):
+        """A flight's particle settings: its own F0 and step limit, the flights' dt."""
+        return dataclasses.replace(self.trajectory(), F0=F0, tol=0.0, dt=self.hop_dt,
+                                   maxiter=maxiter, maxfev=self.maxfev)
+
+
+def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
+                      bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
+                      hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, maxiter,
+                      maxfev, tol):
+    """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
+    dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
+    polish = bool(polish)
+    hops = (math.inf if polish else 0) if hops is None else _count("hops", hops, minimum=0)
+    maxfev = math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1)
+    if maxiter is None:
+        maxiter = MAXITER_PER_DIM * x0.size if hops == 0 else math.inf
+    else:
+        maxiter = _count("maxiter", maxiter, minimum=0)
+    if trajectory_steps is None:
+        trajectory_steps = TRAJECTORY_PER_DIM * x0.size if hops != 0 else math.inf
+    else:
+        trajectory_steps = _count("trajectory_steps", trajectory_steps, minimum=0)
+    if hop_directions not in HOP_DIRECTIONS:
+        raise ValueError(f"hop_directions must be one of {HOP_DIRECTIONS}, got {hop_directions!r}")
+    hop_gap = _real("hop_gap", hop_gap, positive=True)
+    return Options(
+        F0=None if F0 is None else _real("F0", F0),
+        eta=_real("eta", eta, positive=True), dt=dt,
+        deltaE=_real("deltaE", deltaE, nonnegative=True),
+        energy_restore=bool(energy_restore),
+        nu=_real("nu", nu, nonnegative=True), gamma=_real("gamma", gamma, nonnegative=True),
+        bounce_every=_count("bounce_every", bounce_every, minimum=0),
+        stall_bounce=_count("stall_bounce", stall_bounce, minimum=0),
+        weight_decay=_real("weight_decay", weight_decay, nonnegative=True),
+        tol=TOL if tol is None else _real("tol", tol, nonnegative=True),
+        box=box, maxiter=maxiter, maxfev=maxfev,
+        dynamics_maxfev=(math.floor((1.0 - POLISH_SHARE) * maxfev)
+                         if polish and math.isfinite(maxfev) else maxfev),
+        trajectory_steps=trajectory_steps, polish=polish, hops=hops,
+        hop_steps=_count("hop_steps", hop_steps, minimum=1),
+        hop_patience=_count("hop_patience", hop_patience, minimum=1),
+        hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions)
+
+
+def _time_steps(x0, box, dt, hop_dt):
+    """(dt, hop_dt): given, or from the box, or from the scale of x0."""
+    width = box_width(box)
+    scale = max(1.0, float(np.max(np.abs(x0))))
+    default_hop_dt = None
+    if dt is None:
+        dt = DT_SCALE * scale if width is None else DT_BOX_FRACTION * width
+        if width is None:
+            # Flights scan the domain; without a box, the one x0 suggests: [-scale, scale]^n.
+            default_hop_dt = HOP_DT_FRACTION * DT_BOX_FRACTION * 2.0 * scale
+    dt = _real("dt", dt, positive=True)
+    if hop_dt is None:
+        hop_dt = HOP_DT_FRACTION * dt if default_hop_dt is None else default_hop_dt
+    return dt, _real("hop_dt", hop_dt, positive=True)
+
+
+def _real(name, value, *, positive=False, nonnegative=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value <= 0.0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    if nonnegative and value < 0.0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return value
+
+
+def _count(name, value, *, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)

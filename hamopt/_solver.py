@@ -1,0 +1,106 @@
+"""The solver: the stages of a run over one search state, and the result built once.
+
+A run is (1) the first trajectory from x0, (2) the polish from its best
+point, (3) the hop search (``search.flights``). Each stage updates the
+``SearchState`` and returns an ``Outcome``; ``_result`` turns the final state
+and outcome into the ``OptimizeResult``, the only place a result is made.
+"""
+import math
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from ._outcomes import Outcome, attach_result, error_for, status_and_message
+from .dynamics import Particle, regularized, run
+from .search.flights import hop_search
+from .search.polish import polish_stage
+from .search.state import SearchState
+
+
+def solve(objective, x0, options, rng, callback=None, progress=None):
+    """Minimize ``objective`` from ``x0`` with validated ``options``; an OptimizeResult.
+
+    An exception from the user's functions (and KeyboardInterrupt) propagates
+    with the result so far attached as its ``result`` attribute.
+    """
+    f0, g0 = objective.first_evaluation(x0)
+    _check_start(f0, g0, x0, options)
+    particle = Particle(x0, f0, g0, options.trajectory(), objective.fev_per_step, rng)
+    state = SearchState(x=particle.x_best, fun=particle.f_best, jac=particle.jac_best,
+                        f_start=particle.f_best)
+    state.take_counts(particle)
+    try:
+        outcome = _stages(state, particle, objective, options, rng, callback, progress)
+    except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
+        attach_result(exc, _result(state, particle, Outcome.INTERRUPTED, options))
+        raise
+    error = error_for(outcome, x0.size)
+    if error is not None:
+        attach_result(error, _result(state, particle, Outcome.INTERRUPTED, options))
+        raise error
+    return _result(state, particle, outcome, options)
+
+
+def _stages(state, particle, objective, options, rng, callback, progress):
+    outcome = _first_trajectory(state, particle, objective, options, callback, progress)
+    if outcome == Outcome.BAD_GRADIENT_SHAPE:
+        return outcome
+    if options.polish and outcome != Outcome.CALLBACK_STOPPED:
+        improved = polish_stage(state, objective, options)
+        if improved and outcome not in _SUCCESSES and _target_reached(state, options):
+            outcome = Outcome.POLISHED_TO_TOL
+    if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.hops != 0
+            and state.nit < options.maxiter):
+        outcome = hop_search(state, objective, options, rng,
+                             lambda s: polish_stage(s, objective, options), callback, progress)
+    return outcome
+
+
+_SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
+
+
+def _first_trajectory(state, particle, objective, options, callback, progress):
+    """Run the first particle until it stops; its best point and counts go into ``state``."""
+    if options.trajectory().maxiter == 0:
+        return Outcome.MAXITER_REACHED
+    if particle.nfev + objective.fev_per_step > options.dynamics_maxfev:
+        return Outcome.MAXFEV_REACHED
+    try:
+        outcome = Outcome(run(particle, objective, callback, progress))
+    finally:
+        state.take_counts(particle)
+        state.take_best(particle)
+    if outcome == Outcome.REACHED_TOL and particle.f < particle.F0:
+        outcome = Outcome.FELL_BELOW_F0
+    state.n_nonfinite_stops = int(outcome == Outcome.NON_FINITE)
+    return outcome
+
+
+def _target_reached(state, options):
+    return options.target_given and state.fun - options.F0 <= options.tol
+
+
+def _result(state, particle, outcome, options):
+    """The OptimizeResult of a run; the dynamics' diagnostics are the first trajectory's."""
+    status, message = status_and_message(outcome, options.target_given)
+    return OptimizeResult(
+        x=state.x.copy(), fun=float(state.fun), jac=state.jac.copy(),
+        nit=state.nit, nfev=state.nfev, njev=state.njev,
+        status=status, success=(status == 0), message=message,
+        polish_nfev=state.polish_nfev, polish_njev=state.polish_njev, nhops=state.nhops,
+        hop_climb=state.hop_climb, n_nonfinite_stops=state.n_nonfinite_stops,
+        **particle.diagnostics())
+
+
+def _check_start(f0, g0, x0, options):
+    if not math.isfinite(f0):
+        raise ValueError(f"fun(x0) must be finite, got {f0}")
+    if not np.all(np.isfinite(g0)):
+        raise ValueError("the gradient at x0 must be finite")
+    if options.F0 is None:
+        return
+    f_start = regularized(f0, x0, options.weight_decay)
+    if not f_start > options.F0:
+        raise ValueError(
+            f"F(x0) = {f_start!r} must be greater than F0 = {options.F0!r}: F0 must be a lower "
+            "bound of F (ideally its minimum), since the dynamics uses log(F - F0)")

@@ -1,0 +1,109 @@
+"""The hop search: short Hamiltonian flights from the best point (docs/algorithm.rst, eq. 15).
+
+After the first trajectory and its polish, the search goes on from the best
+point ``x_b`` (``F_b = F(x_b)``) in *flights*. A flight is a new particle at
+``x_b`` whose momentum points along one coordinate axis (``hop_directions=
+"axes"``) or a random direction (``"random"``), with the energy to climb
+``B`` above ``F_b``: ``F0 = F_b - r B`` and ``1 + |p0|^2 = (1 + 1/r)^eta``, so
+that the highest reachable value is ``F0 + (F_b - F0)(1 + |p0|^2)^(1/eta) =
+F_b + B`` (eq. 15; ``r`` is ``hop_gap``). Where the landscape is separable
+near ``x_b`` (the gradient of the other coordinates vanishes at a minimum),
+an axis flight stays on its axis: it scans that coordinate across every
+barrier lower than ``B`` and slows down (eq. 2) at the bottom of every well it
+crosses. A flight ends after ``hop_steps`` steps, or as soon as ``F`` falls
+below its ``F0``; if it found a point below ``F_b``, the polish continues from
+there and the search moves to the result.
+
+A *sweep* flies every axis once, in random order, each in a random sense. A
+sweep that finds no new best point doubles ``B``; ``hop_patience`` such sweeps
+in a row end the search. ``B`` starts at ``F(x0) - F_b`` (the drop the first
+trajectory and polish achieved), at least ``1e-3 max(1, |F_b|)``.
+"""
+import math
+
+import numpy as np
+
+from .._outcomes import Outcome
+from ..dynamics import Particle, run
+
+_MIN_RELATIVE_CLIMB = 1e-3
+_CLIMB_GROWTH = 2.0
+
+# Outcomes of a flight that end the whole search.
+_ENDS_SEARCH = (Outcome.MAXFEV_REACHED, Outcome.CALLBACK_STOPPED, Outcome.BAD_GRADIENT_SHAPE)
+
+
+def hop_search(state, objective, options, rng, polish, callback=None, progress=None):
+    """Fly from state.x until patience, ``hops`` or the budget runs out; returns the Outcome.
+
+    ``polish(state)`` is called after every flight that found a new best point.
+    Outcomes: SEARCH_ENDED, POLISHED_TO_TOL (the user's F0 is within tol),
+    MAXITER_REACHED, MAXFEV_REACHED, CALLBACK_STOPPED, BAD_GRADIENT_SHAPE. A
+    flight that meets a non-finite F or gradient just ends there (the kernels
+    never take such a point as the best).
+    """
+    n = state.x.size
+    climb = max(state.f_start - state.fun, _MIN_RELATIVE_CLIMB * max(1.0, abs(state.fun)))
+    p_size = math.sqrt(math.expm1(options.eta * math.log1p(1.0 / options.hop_gap)))
+    failed_sweeps = 0
+    while failed_sweeps < options.hop_patience:
+        improved = False
+        for axis in rng.permutation(n):
+            if state.nhops >= options.hops:
+                return Outcome.SEARCH_ENDED
+            if state.nfev + objective.fev_per_step > options.maxfev:
+                return Outcome.MAXFEV_REACHED
+            if state.nit >= options.maxiter:
+                return Outcome.MAXITER_REACHED
+            p0 = p_size * _direction(options.hop_directions, rng, n, axis)
+            state.hop_climb = climb
+            settings = options.flight(F0=state.fun - options.hop_gap * climb,
+                                      maxiter=min(state.nit + options.hop_steps, options.maxiter))
+            outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
+            state.nhops += 1
+            state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
+            if found:
+                improved = True
+                if options.polish:
+                    polish(state)
+                if options.target_given and state.fun - options.F0 <= options.tol:
+                    return Outcome.POLISHED_TO_TOL
+            if outcome in _ENDS_SEARCH:
+                return outcome
+        if improved:
+            failed_sweeps = 0
+        else:
+            failed_sweeps += 1
+            climb *= _CLIMB_GROWTH
+    return Outcome.SEARCH_ENDED
+
+
+def _direction(kind, rng, n, axis):
+    """A unit vector: along ``axis`` in a random sense, or uniformly random."""
+    if kind == "random":
+        z = rng.standard_normal(n)
+        return z / np.linalg.norm(z)
+    direction = np.zeros(n)
+    direction[axis] = 1.0 if rng.random() < 0.5 else -1.0
+    return direction
+
+
+def _fly(state, objective, settings, rng, p0, callback, progress):
+    """One flight from state.x with momentum p0; returns (its Outcome, whether it found a
+    point below state.fun). Its counts and best point are folded into ``state`` even
+    when the user's function raises."""
+    wd = settings.weight_decay
+    x = state.x
+    # Particle takes F and grad F without the weight-decay term (it adds it).
+    f_raw = state.fun - 0.5 * wd * float(x @ x)
+    g_raw = state.jac - wd * x
+    particle = Particle(x.copy(), f_raw, g_raw, settings, objective.fev_per_step, rng,
+                        p0=p0, counts=(state.nit, state.nfev, state.njev))
+    start = particle.f_best  # F(x_b) as the particle computed it (rounding)
+    found = False
+    try:
+        outcome = Outcome(run(particle, objective, callback, progress))
+    finally:
+        state.take_counts(particle)
+        found = state.take_best(particle, start)
+    return outcome, found
