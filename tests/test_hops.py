@@ -137,10 +137,21 @@ def test_a_flight_that_meets_nan_ends_and_the_search_goes_on():
 
 
 def test_without_bounds_flights_take_their_step_from_the_start_scale():
-    """No box: flights use 0.04 max|x0| (the box [-max|x0|, max|x0|]), not dt / 5."""
+    """No box: flights use 0.04 max(1, max|x0|) (the box [-max|x0|, max|x0|]), not dt / 5."""
+    from hamopt._bounds import as_box
+    from hamopt._options import validated_options
     x0 = np.random.default_rng(0).uniform(*RASTRIGIN.bounds(10))
+    defaults = dict(F0=None, eta=1.0, deltaE=1.0, energy_restore=True, nu=0.0, gamma=0.0,
+                    bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
+                    trajectory_steps=None, hops=None, hop_steps=100, hop_patience=3,
+                    hop_gap=0.1, hop_directions="axes", maxiter=None, maxfev=None, tol=None)
+    scale = np.abs(x0).max()
+    free = validated_options(x0, None, dt=None, hop_dt=None, **defaults)
+    assert free.dt == scale and free.hop_dt == pytest.approx(0.04 * scale)
+    given = validated_options(x0, None, dt=2.0, hop_dt=None, **defaults)
+    assert given.hop_dt == pytest.approx(0.4)
+    boxed = validated_options(x0, as_box([(-5.12, 5.12)] * 10, 10), dt=None, hop_dt=None,
+                              **defaults)
+    assert boxed.dt == pytest.approx(1.024) and boxed.hop_dt == pytest.approx(0.2048)
     res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0)
     assert res.fun <= 1e-10 and res.nhops > 0
-    coarse = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0,
-                             dt=max(1.0, np.abs(x0).max()))  # flights at dt / 5
-    assert coarse.fun > 0.5

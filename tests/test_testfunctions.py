@@ -98,3 +98,38 @@ def test_converges_on_the_nopython_path():
     res = hamopt.minimize(fn.fun, np.array([-3.5, -2.0]), jac=fn.grad, F0=fn.minimum(2),
                           tol=1e-10, rng=0, maxiter=20_000)
     assert res.success and res.fun - fn.minimum(2) <= 1e-10
+
+
+# Published minima and minimizers (Surjanovic & Bingham, Virtual Library of Simulation
+# Experiments; Jamil & Yang 2013), to the digits they are published with: checks that
+# fn.minimum(n) is the right number, not just fn(minimizer).
+PUBLISHED = [
+    # name, n, minimum, its decimals, a published minimizer (or None), its decimals
+    ("michalewicz", 2, -1.8013, 4, (2.20, 1.57), 2),
+    ("michalewicz", 5, -4.687658, 6, None, 0),
+    ("michalewicz", 10, -9.66015, 5, None, 0),
+    ("six_hump_camel", 2, -1.0316, 4, (0.0898, -0.7126), 4),
+    ("himmelblau", 2, 0.0, 12, (-2.805118, 3.131312), 6),
+    ("himmelblau", 2, 0.0, 12, (-3.779310, -3.283186), 6),
+    ("himmelblau", 2, 0.0, 12, (3.584428, -1.848126), 6),
+    ("beale", 2, 0.0, 12, (3.0, 0.5), 12),
+    ("styblinski_tang", 4, -39.16599 * 4, 2, (-2.903534,) * 4, 6),
+    ("rosenbrock", 5, 0.0, 12, (1.0,) * 5, 12),
+    ("ackley", 5, 0.0, 12, (0.0,) * 5, 12),
+    ("rastrigin", 5, 0.0, 12, (0.0,) * 5, 12),
+    ("griewank", 5, 0.0, 12, (0.0,) * 5, 12),
+    ("levy", 5, 0.0, 12, (1.0,) * 5, 12),
+    ("zakharov", 5, 0.0, 12, (0.0,) * 5, 12),
+    ("schwefel", 3, 0.0, 3, (420.9687,) * 3, 4),
+    ("sphere", 5, 0.0, 12, (0.0,) * 5, 12),
+    ("ellipsoid", 5, 0.0, 12, (0.0,) * 5, 12),
+]
+
+
+@pytest.mark.parametrize("name, n, value, decimals, point, point_decimals", PUBLISHED)
+def test_minimum_matches_the_published_value(name, n, value, decimals, point, point_decimals):
+    fn = get(name)
+    assert round(fn.minimum(n), decimals) == pytest.approx(value, abs=10.0 ** -decimals)
+    if point is not None:
+        assert any(np.allclose(x, point, atol=0.51 * 10.0 ** -point_decimals)
+                   for x in fn.minimizers(n))

@@ -1,0 +1,172 @@
+"""One test per equation of docs/algorithm.rst, on the dynamics alone.
+
+Each test runs a particle (or ``minimize`` with ``polish=False, hops=0``) on
+a problem where the equation's effect is visible and exactly predictable, so
+that a wrong sign, a missing term or a wrong scale fails here, not only in the
+literal transcription test. Constant F (zero force) isolates the drift and the
+bounces; a linear-plus-L2 objective isolates weight decay.
+"""
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import hamopt
+from hamopt._objective import Objective
+from hamopt.dynamics import Particle, Settings, run
+from hamopt.dynamics.layout import E as E_SLOT, N_REANCHORS, N_STALL_BOUNCES
+
+from .dynamics import integrate
+from .problems import smooth, smooth_grad
+
+
+def constant(x):
+    return 2.0
+
+
+def zero_gradient(x):
+    return np.zeros_like(x)
+
+
+def _angle(a, b):
+    return math.acos(min(1.0, float(a @ b) / (np.linalg.norm(a) * np.linalg.norm(b))))
+
+
+def _settings(**kwargs):
+    base = dict(F0=0.0, eta=1.0, dt=0.1, deltaE=1.0, nu=0.0, gamma=0.0, weight_decay=0.0,
+                tol=0.0, energy_restore=False, maxiter=math.inf, maxfev=math.inf)
+    base.update(kwargs)
+    return Settings(**base)
+
+
+# eqs. 2, 6, 7: the first half kick and drift ------------------------------------
+
+@pytest.mark.parametrize("eta, dt, F0", [(1.0, 0.1, 0.0), (2.0, 0.05, -1.5), (0.5, 0.3, 0.5)])
+def test_first_half_kick_and_drift_from_rest(eta, dt, F0):
+    """From p_0 = 0: p_1/2 = -(dt/2) eta g / (F - F0) (eq. 6), q_1 = q_0 + dt 2p/(1 + |p|^2) (eq. 7)."""
+    q0 = np.array([0.7, -0.4, 1.1])
+    f, g = smooth(q0), smooth_grad(q0)
+    particle = Particle(q0.copy(), f, g, _settings(F0=F0, eta=eta, dt=dt, deltaE=0.0), 1,
+                        np.random.default_rng(0))
+    p_half = -0.5 * dt * eta * g / (f - F0)
+    assert_allclose(particle.q, q0 + dt * 2.0 * p_half / (1.0 + p_half @ p_half), rtol=1e-13)
+    assert_allclose(particle.p, p_half, rtol=1e-13)
+
+
+def test_the_force_brings_the_particle_down():
+    """Known F0, dynamics only: the sphere's minimum is reached to 1e-8 (a flipped force climbs)."""
+    x0 = np.array([1.0, -2.0, 0.5, 1.5, -0.7])
+    res = hamopt.minimize(lambda x: x @ x, x0, jac=lambda x: 2.0 * x, F0=0.0, tol=1e-8,
+                          polish=False, hops=0, maxiter=2000, rng=0)
+    assert res.status == 0 and res.fun <= 1e-8 and res.polish_nfev == 0 and res.nhops == 0
+
+
+@pytest.mark.parametrize("deltaE", [0.5, 3.0, 99.0])
+def test_drift_moves_2_dt_p_over_1_plus_p2_per_step(deltaE):
+    """Constant F: no force, so every step moves q by dt 2|p|/(1 + |p|^2) along p (eq. 7)."""
+    p0 = math.sqrt(deltaE) * np.array([0.6, 0.8])
+    dt, steps = 0.1, 25
+    particle = integrate(constant, zero_gradient, [0.0, 0.0], p0, steps, F0=1.0, dt=dt)
+    # begin() drifts once and the last step ends at integer time, before its drift.
+    expected = steps * dt * 2.0 * p0 / (1.0 + deltaE)
+    assert_allclose(particle.q, expected, rtol=1e-12)
+    assert_allclose(particle.p, p0, rtol=1e-12)
+
+
+# eqs. 3, 4, 8, 9: energy ---------------------------------------------------------
+
+def test_initial_energy_is_eq_4_and_p0_points_down():
+    q0 = np.array([0.3, -1.2])
+    f, g = smooth(q0), smooth_grad(q0)
+    settings = _settings(F0=-0.5, eta=1.5, deltaE=2.0, dt=1e-300)  # dt ~ 0: p_0 stays
+    particle = Particle(q0.copy(), f, g, settings, 1, np.random.default_rng(0))
+    assert particle.scalars[E_SLOT] == pytest.approx(1.5 * math.log(f + 0.5) + math.log1p(2.0),
+                                                     rel=1e-14)
+    assert_allclose(particle.p, -math.sqrt(2.0) * g / np.linalg.norm(g), rtol=1e-12)
+
+
+def test_restore_puts_the_energy_back():
+    """With restore on, E_i = E to rounding at the end (eq. 9), with a coarse dt; without, not."""
+    q0 = np.array([1.0, -1.5, 0.5])
+    for restore in (True, False):
+        particle = integrate(smooth, smooth_grad, q0, None, 60, dt=0.4, deltaE=1.0,
+                             restore=restore)
+        error = abs(math.log1p(float(particle.p @ particle.p)) + math.log(smooth(particle.q))
+                    - particle.scalars[E_SLOT])
+        if restore:
+            assert error <= 1e-13
+        else:
+            assert error > 1e-6  # so the restore did something above
+
+
+def test_reanchor_resets_the_energy_as_at_a_start():
+    """Adaptive F0: at every re-anchor, e^E = (F(q_i) - F0_new) (1 + deltaE) (eqs. 4, 14)."""
+    objective = Objective(smooth, smooth_grad, (), 2)
+    q0 = np.array([1.5, -1.0])
+    f, g = objective.first_evaluation(q0)
+    particle = Particle(q0, f, g, _settings(F0=None, deltaE=0.5, eta=1.3, dt=0.2, maxiter=400,
+                                            energy_restore=True), 1, np.random.default_rng(0))
+    seen = []
+
+    def check(particle):
+        if particle.counters[N_REANCHORS] > len(seen):
+            expected = math.log1p(0.5) + 1.3 * math.log(particle.f - particle.F0)
+            seen.append((particle.scalars[E_SLOT], expected))
+        return False
+    run(particle, objective, check)
+    assert len(seen) >= 3
+    for got, expected in seen:
+        assert got == pytest.approx(expected, rel=1e-13, abs=1e-13)
+
+
+# eqs. 10-11: bounces keep |p| and turn its direction ------------------------------
+
+@pytest.mark.parametrize("kind", ["bounce_every", "stall_bounce", "nu"])
+def test_bounces_keep_the_size_of_p_and_turn_it(kind):
+    """Constant F, no restore: only the bounces act on p, and |p| must not change."""
+    p0 = np.array([3.0, 0.0, 4.0])
+    options = {"bounce_every": dict(bounce_every=1), "stall_bounce": dict(stall_bounce=2),
+               "nu": dict(nu=0.2)}[kind]
+    particle = integrate(constant, zero_gradient, np.zeros(3), p0, 30, F0=1.0, dt=0.1,
+                         **options)
+    assert np.linalg.norm(particle.p) == pytest.approx(5.0, rel=1e-13)
+    assert _angle(particle.p, p0) > 0.1
+    if kind == "stall_bounce":
+        assert particle.counters[N_STALL_BOUNCES] > 0
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.0, 2.0])
+def test_generalized_bounce_is_damped_by_gamma(gamma):
+    """eq. 11: the turn has size nu (V (1 + deltaE) / e^E)^gamma; here that ratio is 2/100."""
+    p0 = math.sqrt(99.0) * np.array([1.0, 0.0, 0.0, 0.0])  # e^E = V (1 + 99); deltaE = 1
+    kwargs = dict(F0=1.0, dt=0.01, nu=1e-3, deltaE=1.0, rng=5)
+    turned = {}
+    for g in (0.0, gamma):
+        # two steps: the first one's bounce turns p; the second stops at integer time
+        particle = integrate(constant, zero_gradient, np.zeros(4), p0, 2, gamma=g, **kwargs)
+        turned[g] = _angle(particle.p, p0)
+    assert turned[gamma] / turned[0.0] == pytest.approx(0.02 ** gamma, rel=1e-3)
+
+
+# eq. 12: weight decay -----------------------------------------------------------
+
+def test_weight_decay_is_part_of_the_force():
+    """F = 3 + x_0 has no minimum; with w_d = 1 the particle must find the one of
+    F + |x|^2/2, at (-1, 0) with value 2.5, with the dynamics alone."""
+    fun = lambda x: 3.0 + x[0]  # noqa: E731
+    jac = lambda x: np.array([1.0, 0.0])  # noqa: E731
+    res = hamopt.minimize(fun, [1.0, 2.0], jac=jac, F0=2.5, weight_decay=1.0, tol=1e-9,
+                          polish=False, hops=0, maxiter=5000, rng=0)
+    assert res.status == 0 and res.fun - 2.5 <= 1e-9
+    assert_allclose(res.x, [-1.0, 0.0], atol=1e-4)
+    assert_allclose(res.jac, [1.0 + res.x[0], res.x[1]], rtol=1e-12)
+
+
+def test_weight_decay_conserves_the_energy():
+    """The L2 term is part of V: without restore, the energy error stays second order small."""
+    fun = lambda x: 3.0 + x[0]  # noqa: E731
+    jac = lambda x: np.array([1.0, 0.0])  # noqa: E731
+    res = hamopt.minimize(fun, [1.0, 2.0], jac=jac, F0=2.0, weight_decay=1.0, dt=0.02,
+                          energy_restore=False, polish=False, hops=0, maxiter=300, rng=0)
+    assert res.max_energy_error < 1e-2

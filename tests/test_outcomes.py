@@ -1,0 +1,117 @@
+"""Every way a run can end goes through the one table of outcomes (hamopt._outcomes)."""
+import subprocess
+import sys
+
+import numba
+import numpy as np
+import pytest
+
+import hamopt
+from hamopt._outcomes import Outcome, _TABLE, error_for, status_and_message
+
+from .problems import sphere, sphere_grad, sphere_jit
+
+
+def test_every_outcome_but_running_has_a_status_or_an_error():
+    for outcome in Outcome:
+        if outcome == Outcome.RUNNING:
+            continue
+        assert (outcome in _TABLE) != (error_for(outcome, 3) is not None), outcome
+
+
+def test_without_a_target_budgets_and_the_search_end_in_success():
+    for outcome in (Outcome.MAXITER_REACHED, Outcome.MAXFEV_REACHED, Outcome.SEARCH_ENDED):
+        assert status_and_message(outcome, target_given=True)[0] == 1
+        assert status_and_message(outcome, target_given=False)[0] == 0
+
+
+X0 = np.array([1.0, -2.0, 0.5])
+
+
+def _bad_length_jac_python(x):
+    """Right at x0 (x[0] = 1), one entry too many once the particle has moved down."""
+    return 2.0 * x if x[0] >= 0.9 else np.zeros(x.size + 1)
+
+
+@numba.njit
+def _bad_length_jac_jit(x):
+    return 2.0 * x if x[0] >= 0.9 else np.zeros(x.size + 1)
+
+
+@pytest.mark.parametrize("fun, jac", [(sphere, _bad_length_jac_python),
+                                      (sphere_jit, _bad_length_jac_jit)],
+                         ids=["python", "jitted"])
+def test_a_gradient_whose_length_changes_raises_valueerror_on_both_paths(fun, jac):
+    """Was KeyError: 5 on the nopython path: the kernels' BAD_GRADIENT_SHAPE has an entry."""
+    with pytest.raises(ValueError, match="jac returned an array of another shape") as info:
+        hamopt.minimize(fun, X0, jac=jac, F0=-1.0, dt=0.5, maxiter=100, hops=0, rng=0)
+    assert info.value.result.status == -1
+    assert info.value.result.fun <= sphere(X0)
+
+
+def _ending(**kwargs):
+    options = dict(jac=sphere_grad, F0=0.0, hops=0, polish=False, rng=0)
+    options.update(kwargs)
+    return hamopt.minimize(sphere, X0, **options)
+
+
+def _stop_at_once(xk):
+    raise StopIteration
+
+
+def _nan_after_a_while():
+    calls = [0]
+
+    def fun(x):
+        calls[0] += 1
+        return float("nan") if calls[0] > 20 else sphere(x)
+    return fun
+
+
+# (outcome, how to reach it, the status it must give, a word of its message)
+ENDINGS = [
+    (Outcome.REACHED_TOL, lambda: _ending(tol=1e-6, maxiter=5000), 0, "F - F0 <= tol"),
+    (Outcome.FELL_BELOW_F0, lambda: _ending(F0=1e-3, tol=0.0, maxiter=5000), 0, "fell below"),
+    (Outcome.POLISHED_TO_TOL, lambda: _ending(maxiter=3, polish=True), 0, "polish"),
+    (Outcome.MAXITER_REACHED, lambda: _ending(maxiter=3), 1, "iterations"),
+    (Outcome.MAXFEV_REACHED, lambda: _ending(maxfev=5), 1, "function evaluations"),
+    (Outcome.NON_FINITE, lambda: hamopt.minimize(_nan_after_a_while(), X0, jac=sphere_grad,
+                                                 hops=0, polish=False, rng=0), 3, "NaN"),
+    (Outcome.SEARCH_ENDED, lambda: _ending(F0=-1.0, hops=2, polish=True, maxiter=None), 1,
+     "hop search ended"),
+    (Outcome.CALLBACK_STOPPED, lambda: _ending(callback=_stop_at_once), 99, "callback"),
+]
+
+
+@pytest.mark.parametrize("outcome, run, status, word", ENDINGS, ids=[e[0].name for e in ENDINGS])
+def test_each_outcome_is_reached_with_its_status(outcome, run, status, word):
+    res = run()
+    assert res.status == status and res.success == (status == 0)
+    assert word in res.message
+    assert res.message == status_and_message(outcome, target_given=True)[1]
+
+
+def test_the_endings_cover_every_outcome():
+    reached = {e[0] for e in ENDINGS} | {Outcome.BAD_GRADIENT_SHAPE, Outcome.INTERRUPTED}
+    assert reached == set(Outcome) - {Outcome.RUNNING}
+
+
+def test_an_exception_is_the_interrupted_outcome():
+    def fragile(x):
+        if fragile.calls > 10:
+            raise RuntimeError("boom")
+        fragile.calls += 1
+        return sphere(x)
+    fragile.calls = 0
+    with pytest.raises(RuntimeError) as info:
+        hamopt.minimize(fragile, X0, jac=sphere_grad, rng=0)
+    assert info.value.result.status == Outcome.INTERRUPTED == -1
+    assert info.value.result.fun <= sphere(X0)
+
+
+def test_import_hamopt_does_not_import_the_benchmark_code():
+    code = ("import sys, hamopt; print(sorted(m for m in sys.modules "
+            "if m.startswith(('hamopt.bench', 'hamopt.cli', 'matplotlib', 'cma.')) or m == 'cma'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
