@@ -27,8 +27,13 @@ import numba
 import numpy as np
 
 import hamopt
-from hamopt._driver import fun_type, jac_type
 from hamopt.testfunctions import get
+
+# The types hamopt's drivers take the user's functions as (first-class functions); defined
+# here so that this script runs against any commit of hamopt.
+_vec = numba.types.float64[::1]
+fun_type = numba.types.FunctionType(numba.types.float64(_vec))
+jac_type = numba.types.FunctionType(_vec(_vec))
 
 
 @numba.njit(numba.float64(fun_type, jac_type, numba.float64[:, ::1]))

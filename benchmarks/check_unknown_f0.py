@@ -12,7 +12,7 @@
 import numpy as np
 
 import hamopt
-from hamopt._compare import cases
+from hamopt.bench.compare import cases
 from hamopt.testfunctions import FUNCTIONS, get
 
 

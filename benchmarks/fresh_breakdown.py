@@ -22,7 +22,7 @@ CHILD = textwrap.dedent("""
     t2 = time.perf_counter()
     import hamopt
     t3 = time.perf_counter()
-    from hamopt import _driver
+    from hamopt.dynamics import driver
     t4 = time.perf_counter()
 
     @numba.njit

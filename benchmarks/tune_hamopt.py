@@ -17,7 +17,7 @@ import argparse
 import itertools
 from concurrent.futures import ProcessPoolExecutor
 
-from hamopt._compare import FAMILY, cases, run_one
+from hamopt.bench.compare import FAMILY, cases, run_one
 from hamopt.testfunctions import FUNCTIONS
 
 

@@ -4,25 +4,23 @@
 
 Every benchmark case (15 functions, n = 2, 10, 30), ``--starts`` random starts,
 10,000 evaluations each, restarts as in ``hamopt bench``; a run is solved when
-F - F* <= 1e-6. Each variant changes one thing from the defaults: a keyword of
-``hamopt.minimize``, one of the module constants of ``hamopt._hops``, or the
-flights' direction (``random``: a random unit vector instead of an axis).
+F - F* <= 1e-6. Each variant changes one keyword of ``hamopt.minimize`` from
+the defaults (the flights' ``dt`` as a fraction of the domain's width: the
+default ``dt`` is 0.1 of it and the flights' 0.02).
 Results in benchmarks/results/tune_hops.md. Seed 1 is not the seed of the
 reported comparison (0).
 """
 import argparse
 from concurrent.futures import ProcessPoolExecutor
 
-import numpy as np
-
 VARIANTS = {
     "defaults": {},
-    "random directions": {"_direction": "random"},
+    "random directions": {"hop_directions": "random"},
     "hops=0 (trajectory + polish)": {"hops": 0},
-    "r = 0.01": {"_HOP_GAP_FRACTION": 0.01},
-    "r = 0.3": {"_HOP_GAP_FRACTION": 0.3},
-    "flight dt = 0.1 dt": {"_HOP_DT_FRACTION": 0.1},
-    "flight dt = 0.4 dt": {"_HOP_DT_FRACTION": 0.4},
+    "hop_gap r = 0.01": {"hop_gap": 0.01},
+    "hop_gap r = 0.3": {"hop_gap": 0.3},
+    "flight dt = 0.1 dt": {"hop_dt_per_width": 0.01},
+    "flight dt = 0.4 dt": {"hop_dt_per_width": 0.04},
     "hop_steps=50": {"hop_steps": 50},
     "hop_steps=200": {"hop_steps": 200},
     "hop_patience=2": {"hop_patience": 2},
@@ -32,30 +30,15 @@ VARIANTS = {
 }
 
 
-def _random_direction(rng, n, axis):
-    z = rng.standard_normal(n)
-    return z / np.linalg.norm(z)
-
-
 def _solved(task):
-    from hamopt import _hops
-    from hamopt._compare import run_one
-    function, dim, start, variant, seed = task
-    settings = {}
-    for key, value in variant.items():
-        if key == "_direction":
-            _hops.flight_direction = _random_direction
-        elif key.startswith("_"):
-            setattr(_hops, key[1:], value)
-        else:
-            settings[key] = value
-    run = run_one(function, dim, "hamopt", start, 10_000, seed=seed, settings=settings)
+    from hamopt.bench.compare import run_one
+    function, dim, start, settings, seed = task
+    run = run_one(function, dim, "hamopt", start, 10_000, seed=seed, settings=dict(settings))
     return run.to_target[1e-6] is not None
 
 
-
 def main():
-    from hamopt._compare import cases
+    from hamopt.bench.compare import cases
     from hamopt.testfunctions import FUNCTIONS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=5)
@@ -69,7 +52,6 @@ def main():
     for name in names:
         tasks = [(f, n, k, VARIANTS[name], args.seed) for f, n in all_cases
                  for k in range(args.starts)]
-        # A new pool per variant: module constants set in a worker stay set.
         with ProcessPoolExecutor(2) as pool:
             solved = list(pool.map(_solved, tasks, chunksize=2))
         misses = []

@@ -6,7 +6,7 @@ The function (hamopt.testfunctions "two_basin", n = 2) has two minima of
 depth 0: basin A at x = (-2, 0), width 1, and basin B at (2, 0), width 0.5.
 
 1. Time in each basin along long runs with a fixed F0 < 0 and generalized
-   bounces for mixing, against the invariant measure (eq. 5 with eq. 7):
+   bounces for mixing, against the invariant measure (eq. 5 of docs/algorithm.rst):
    density (F - F0)^(-eta n / 2) on the region V < e^E, integrated over each
    basin on a fine grid (a point belongs to A where F_A < F_B).
 2. Over many random starts in [-5, 5]^2, the basin of the point that

@@ -187,8 +187,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     The algorithm is described in docs/algorithm.rst: eq. 2 for the
     dynamics, eqs. 6-7 for the leapfrog, eq. 9 for the energy restore,
     eqs. 10-11 for the bounces, eq. 12 for weight decay, eq. 13 for the walls,
-    eq. 14 for the adaptive F0 and eq. 15 for the flights. The initial momentum points along ``-grad F(x0)`` (a random unit
-    direction if the gradient vanishes).
+    eq. 14 for the adaptive F0 and eq. 15 for the flights. The initial
+    momentum points along ``-grad F(x0)`` (a random unit direction if the
+    gradient vanishes; eq. 4).
 
     The hop search: a flight starts at the best point ``x_b`` with
     ``F0 = F(x_b) - B/10`` and ``|p0|`` set so that it can climb to

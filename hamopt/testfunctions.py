@@ -88,23 +88,23 @@ class AnalyticFunction:
 _TWO_PI = 2.0 * math.pi
 
 
-@jit()
+@jit(cache=True)
 def sphere(x):
     return (x * x).sum()
 
 
-@jit()
+@jit(cache=True)
 def sphere_grad(x):
     return 2.0 * x
 
 
-@jit()
+@jit(cache=True)
 def _ellipsoid_weight(i, n):
     # Condition number 1e6: weights 10^(6 i / (n - 1)), i = 0..n-1.
     return 1.0 if n == 1 else 10.0 ** (6.0 * i / (n - 1))
 
 
-@jit()
+@jit(cache=True)
 def ellipsoid(x):
     total = 0.0
     for i in range(x.size):
@@ -112,7 +112,7 @@ def ellipsoid(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def ellipsoid_grad(x):
     g = np.empty_like(x)
     for i in range(x.size):
@@ -120,7 +120,7 @@ def ellipsoid_grad(x):
     return g
 
 
-@jit()
+@jit(cache=True)
 def rosenbrock(x):
     total = 0.0
     for i in range(x.size - 1):
@@ -128,7 +128,7 @@ def rosenbrock(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def rosenbrock_grad(x):
     g = np.zeros_like(x)
     for i in range(x.size - 1):
@@ -138,7 +138,7 @@ def rosenbrock_grad(x):
     return g
 
 
-@jit()
+@jit(cache=True)
 def rastrigin(x):
     # sum x^2 + 10 (1 - cos 2 pi x): the 10 n and the cosines cancel exactly at 0.
     total = 0.0
@@ -147,12 +147,12 @@ def rastrigin(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def rastrigin_grad(x):
     return 2.0 * x + 10.0 * _TWO_PI * np.sin(_TWO_PI * x)
 
 
-@jit()
+@jit(cache=True)
 def ackley(x):
     n = x.size
     r = math.sqrt((x * x).sum() / n)
@@ -161,7 +161,7 @@ def ackley(x):
     return -20.0 * math.expm1(-0.2 * r) + (math.e - math.exp(mean_cos))
 
 
-@jit()
+@jit(cache=True)
 def ackley_grad(x):
     n = x.size
     r = math.sqrt((x * x).sum() / n)
@@ -171,7 +171,7 @@ def ackley_grad(x):
     return radial * x + (_TWO_PI / n) * math.exp(mean_cos) * np.sin(_TWO_PI * x)
 
 
-@jit()
+@jit(cache=True)
 def griewank(x):
     total = 0.0
     product = 1.0
@@ -181,7 +181,7 @@ def griewank(x):
     return total + (1.0 - product)
 
 
-@jit()
+@jit(cache=True)
 def griewank_grad(x):
     n = x.size
     c = np.empty(n)
@@ -200,7 +200,7 @@ def griewank_grad(x):
     return g
 
 
-@jit()
+@jit(cache=True)
 def styblinski_tang(x):
     total = 0.0
     for xi in x:
@@ -209,12 +209,12 @@ def styblinski_tang(x):
     return 0.5 * total
 
 
-@jit()
+@jit(cache=True)
 def styblinski_tang_grad(x):
     return 2.0 * x ** 3 - 16.0 * x + 2.5
 
 
-@jit()
+@jit(cache=True)
 def levy(x):
     n = x.size
     w0 = 1.0 + (x[0] - 1.0) / 4.0
@@ -227,7 +227,7 @@ def levy(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def levy_grad(x):
     n = x.size
     g = np.zeros(n)
@@ -246,7 +246,7 @@ def levy_grad(x):
     return g / 4.0  # dw / dx = 1/4
 
 
-@jit()
+@jit(cache=True)
 def _zakharov_sum(x):
     total = 0.0
     for i in range(x.size):
@@ -254,13 +254,13 @@ def _zakharov_sum(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def zakharov(x):
     s = _zakharov_sum(x)
     return (x * x).sum() + s * s + s ** 4
 
 
-@jit()
+@jit(cache=True)
 def zakharov_grad(x):
     s = _zakharov_sum(x)
     g = 2.0 * x
@@ -286,7 +286,7 @@ _SCHWEFEL_X = _schwefel_x_star()
 _SCHWEFEL_C = _SCHWEFEL_X * math.sin(math.sqrt(abs(_SCHWEFEL_X)))
 
 
-@jit()
+@jit(cache=True)
 def schwefel(x):
     total = 0.0
     for xi in x:
@@ -294,7 +294,7 @@ def schwefel(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def schwefel_grad(x):
     g = np.empty_like(x)
     for i in range(x.size):
@@ -306,7 +306,7 @@ def schwefel_grad(x):
 _MICHALEWICZ_M = 10
 
 
-@jit()
+@jit(cache=True)
 def michalewicz(x):
     total = 0.0
     for i in range(x.size):
@@ -315,7 +315,7 @@ def michalewicz(x):
     return total
 
 
-@jit()
+@jit(cache=True)
 def michalewicz_grad(x):
     g = np.empty_like(x)
     m2 = 2 * _MICHALEWICZ_M
@@ -328,39 +328,39 @@ def michalewicz_grad(x):
     return g
 
 
-@jit()
+@jit(cache=True)
 def himmelblau(x):
     return (x[0] ** 2 + x[1] - 11.0) ** 2 + (x[0] + x[1] ** 2 - 7.0) ** 2
 
 
-@jit()
+@jit(cache=True)
 def himmelblau_grad(x):
     a = x[0] ** 2 + x[1] - 11.0
     b = x[0] + x[1] ** 2 - 7.0
     return np.array([4.0 * x[0] * a + 2.0 * b, 2.0 * a + 4.0 * x[1] * b])
 
 
-@jit()
+@jit(cache=True)
 def six_hump_camel(x):
     u, v = x[0], x[1]
     return (4.0 - 2.1 * u * u + u ** 4 / 3.0) * u * u + u * v + (-4.0 + 4.0 * v * v) * v * v
 
 
-@jit()
+@jit(cache=True)
 def six_hump_camel_grad(x):
     u, v = x[0], x[1]
     return np.array([8.0 * u - 8.4 * u ** 3 + 2.0 * u ** 5 + v,
                      u - 8.0 * v + 16.0 * v ** 3])
 
 
-@jit()
+@jit(cache=True)
 def beale(x):
     u, v = x[0], x[1]
     return ((1.5 - u + u * v) ** 2 + (2.25 - u + u * v * v) ** 2
             + (2.625 - u + u * v ** 3) ** 2)
 
 
-@jit()
+@jit(cache=True)
 def beale_grad(x):
     u, v = x[0], x[1]
     a = 1.5 - u + u * v
@@ -376,7 +376,7 @@ TWO_BASIN_CENTRES = (-2.0, 2.0)   # first coordinate of the centres; the rest ar
 TWO_BASIN_WIDTHS = (1.0, 0.5)
 
 
-@jit()
+@jit(cache=True)
 def _two_basin_parts(x):
     da = 0.0
     db = 0.0
@@ -388,14 +388,14 @@ def _two_basin_parts(x):
     return da / TWO_BASIN_WIDTHS[0] ** 2, db / TWO_BASIN_WIDTHS[1] ** 2
 
 
-@jit()
+@jit(cache=True)
 def two_basin(x):
     fa, fb = _two_basin_parts(x)
     total = fa + fb
     return 0.0 if total == 0.0 else fa * fb / total
 
 
-@jit()
+@jit(cache=True)
 def two_basin_grad(x):
     fa, fb = _two_basin_parts(x)
     total = fa + fb

@@ -28,5 +28,5 @@ def integrate(F, grad, q0, p0, nsteps, *, F0=0.0, eta=1.0, dt=0.05, restore=Fals
 
 
 def energy(F, q, p, *, F0=0.0, eta=1.0):
-    """E = log(1 + |p|^2) + eta log(F(q) - F0) (eq. 4, 17)."""
+    """E = log(1 + |p|^2) + eta log(F(q) - F0) (eqs. 3, 8)."""
     return math.log1p(float(p @ p)) + eta * math.log(F(q) - F0)

@@ -1,4 +1,4 @@
-"""A literal numpy transcription of MixingOptimization.md, to check the fused kernels.
+"""A literal numpy transcription of docs/algorithm.rst (eqs. 2-11), to check the fused kernels.
 
 Same order of operations as hamopt (see hamopt/dynamics/step.py), none of its tricks:
 p is stored as it is, every vector operation is a numpy expression.
@@ -19,13 +19,13 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
         direction = z / np.linalg.norm(z)
     else:
         direction = np.zeros_like(q)
-    p = np.sqrt(deltaE) * direction                     # eq. 11, descent sign
-    E = eta * np.log(f - F0) + np.log1p(deltaE)           # eq. 10
-    force = lambda f, g: eta * g / (f - F0)               # eq. 9
+    p = np.sqrt(deltaE) * direction                     # eq. 4, descent sign
+    E = eta * np.log(f - F0) + np.log1p(deltaE)           # eq. 4
+    force = lambda f, g: eta * g / (f - F0)               # eq. 2
     positions = []
     best, stalled = f, 0
-    p = p - 0.5 * dt * force(f, g)                        # eq. 12
-    q = q + dt * 2 * p / (1 + p @ p)                      # eq. 13
+    p = p - 0.5 * dt * force(f, g)                        # eq. 6
+    q = q + dt * 2 * p / (1 + p @ p)                      # eq. 7
     for i in range(1, nsteps + 1):
         f, g = F(q), grad(q)
         positions.append(q.copy())
@@ -36,8 +36,8 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
             best, stalled = f, 0
         else:
             stalled += 1
-        p = p - 0.5 * dt * force(f, g)                    # eq. 14
-        if energy_restore:                                # eq. 19
+        p = p - 0.5 * dt * force(f, g)                    # eq. 6
+        if energy_restore:                                # eq. 9
             target = np.exp(E) / (f - F0) ** eta - 1
             if target > 0 and p @ p > 0:
                 p = p / np.linalg.norm(p) * np.sqrt(target)
@@ -48,12 +48,12 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
             stall = stall_bounce > 0 and stalled >= stall_bounce
             if stall:
                 stalled = 0
-            if stall or (bounce_every > 0 and i % bounce_every == 0):  # 1.4.1
+            if stall or (bounce_every > 0 and i % bounce_every == 0):  # eq. 10
                 p = pn * z / np.linalg.norm(z)
-            else:                                          # eq. 21
+            else:                                          # eq. 11
                 a = nu * ((f - F0) ** eta * (1 + deltaE) / np.exp(E)) ** gamma
                 w = p / pn + a * z
                 p = pn * w / np.linalg.norm(w)
-        p = p - 0.5 * dt * force(f, g)                    # eq. 15
-        q = q + dt * 2 * p / (1 + p @ p)                  # eq. 16
+        p = p - 0.5 * dt * force(f, g)                    # eq. 6
+        q = q + dt * 2 * p / (1 + p @ p)                  # eq. 7
     return np.array(positions), q, p

@@ -78,6 +78,14 @@ def test_cli_bench_writes_table(tmp_path, capsys):
                       "--workers", "1", "--out", str(out)]) == 0
     text = (out / "results.md").read_text()
     assert "| himmelblau | 2 |" in text and (out / "runs.json").exists()
+    # matplotlib is in the test extra, so the plots are made (and checked) in CI too
+    for plot in ("data_profile.png", "trajectory_himmelblau.png", "trajectory_sphere.png"):
+        assert (out / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", plot
+
+
+def test_the_test_extra_brings_every_peer():
+    """cma (the CMA-ES peer) is in the test extra: every method of the comparison runs in CI."""
+    assert "cma_es" in method_names()
 
 
 def test_cli_bench_reuses_earlier_runs(tmp_path):

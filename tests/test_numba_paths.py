@@ -176,7 +176,7 @@ def test_unwritable_cache_does_not_break_jit(monkeypatch):
 
     monkeypatch.setattr(_jit.numba, "jit", jit_without_cache_locator)
 
-    @_jit.jit()
+    @_jit.jit(cache=True)
     def twice(x):
         return 2.0 * x
     assert twice(1.5) == 3.0
@@ -206,3 +206,38 @@ def test_cache_follows_edits_of_other_kernel_files(tmp_path):
     with open(package / "dynamics" / "layout.py", "a") as f:
         f.write("\n# an edit\n")
     assert cache_hits() == 0          # recompiled, not the stale one
+
+
+def test_an_edit_of_a_helper_module_reaches_the_cached_entry_points(tmp_path):
+    """The kernels' helpers live in several modules; after an edit of one of them, the
+    entry points (and the drivers) must run the new code, not link a stale cached helper."""
+    import shutil
+    package = tmp_path / "hamopt"
+    shutil.copytree(os.path.dirname(hamopt.__file__), package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    script = textwrap.dedent("""
+        import numpy as np, hamopt
+        from hamopt.testfunctions import sphere, sphere_grad
+        jitted = hamopt.minimize(sphere, np.ones(3), jac=sphere_grad, maxiter=5, polish=False,
+                                 rng=0)
+        python = hamopt.minimize(lambda x: sphere(x), np.ones(3), jac=lambda x: sphere_grad(x),
+                                 maxiter=5, polish=False, rng=0)
+        print(jitted.q.tolist(), python.q.tolist())
+    """)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(tmp_path))
+
+    def final_positions():
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True, cwd=tmp_path).stdout
+    before = final_positions()
+    assert final_positions() == before  # from the cache
+    # energy.py is called only from step.py's _finish_and_advance, whose file is unchanged
+    energy = package / "dynamics" / "energy.py"
+    source = energy.read_text()
+    restore = "lam = 0.5 * (log_expm1(log_target) - log_pn2)"
+    assert restore in source
+    energy.write_text(source.replace(restore, restore + " + 0.1"))
+    after = final_positions()
+    jitted_q, python_q = after.split("] [")
+    assert jitted_q + "]" != before.split("] [")[0] + "]"
+    assert "[" + python_q != "[" + before.split("] [")[1]

@@ -110,6 +110,9 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["maxiter"] = kwargs.pop("maxiter_per_dim") * problem.n
     if "trajectory_per_dim" in kwargs:
         kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
+    if "hop_dt_per_width" in kwargs:
+        kwargs["hop_dt"] = kwargs.pop("hop_dt_per_width") * float(np.max(problem.upper
+                                                                          - problem.lower))
     hamopt.minimize(problem.value_and_grad, x0, jac=True, rng=rng,
                     bounds=list(zip(problem.lower, problem.upper)), **kwargs)
     if problem.best - problem.fmin <= 1e-12:

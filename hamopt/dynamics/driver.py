@@ -39,7 +39,7 @@ def _after_evaluation(vectors, g, f, scalars, counters, rng):
 def _drivers(salt):
     """The two drivers; ``salt`` ties their disk cache to the kernel sources (jit)."""
 
-    @jit(types.int64(fun_type, jac_type, *_state))
+    @jit(types.int64(fun_type, jac_type, *_state), cache=True)
     def run_fun_jac(fun, jac, vectors, scalars, counters, rng, nsteps):
         """Up to nsteps leapfrog steps with separate fun and jac; RUNNING or why it stopped."""
         if salt < 0:  # never: salt only enters numba's cache key
@@ -52,7 +52,7 @@ def _drivers(salt):
                 return status
         return RUNNING
 
-    @jit(types.int64(fun_and_grad_type, *_state))
+    @jit(types.int64(fun_and_grad_type, *_state), cache=True)
     def run_fun_and_grad(fun_and_grad, vectors, scalars, counters, rng, nsteps):
         """Up to nsteps leapfrog steps with fun returning (f, grad); RUNNING or why it stopped."""
         if salt < 0:

@@ -32,12 +32,20 @@ SOURCE_SALT = int(hashlib.sha256(b"".join(
 _OPTIONS = dict(nopython=True, error_model="numpy", fastmath=False)
 
 
-def jit(signature=None, *, reassociate=False):
+def jit(signature=None, *, reassociate=False, cache=False):
     """Decorate a kernel with hamopt's numba options.
 
     With a ``signature`` the kernel is compiled for that signature only (and
     never again): this is how the drivers get one compilation shared by all
     objectives. ``reassociate`` allows reordering floating-point sums.
+
+    ``cache=True`` caches the compiled code on disk. The dynamics use it only
+    for their entry points (the kernels that Python calls, which carry
+    ``SOURCE_SALT``): a cached helper would be keyed by its own file alone, so
+    after an edit of a module it calls, a recompiled entry point would link
+    the helper's stale cached code. A cached entry point is self-contained:
+    loading it compiles no helper. Self-contained functions (the test
+    functions) are cached too.
     """
     options = dict(_OPTIONS)
     if reassociate:
@@ -45,6 +53,8 @@ def jit(signature=None, *, reassociate=False):
 
     def decorate(func):
         args = () if signature is None else (signature,)
+        if not cache:
+            return numba.jit(*args, cache=False, **options)(func)
         try:
             return numba.jit(*args, cache=True, **options)(func)
         except RuntimeError:

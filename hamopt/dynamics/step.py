@@ -121,14 +121,15 @@ def _finish_and_advance(vectors, graw, f, scalars, counters, with_z):
 def _entry_points(salt):
     """The cached, compiled-once entry points; ``salt`` ties their cache to the sources."""
 
-    @jit(types.void(_matrix, _vec))
+    @jit(types.void(_matrix, _vec), cache=True)
     def begin(vectors, scalars):
         """Start the leapfrog from (q_0, p_0): a half kick and a drift (eqs. 6-7)."""
         if salt < 0:  # never: salt only enters numba's cache key (see jit.SOURCE_SALT)
             return
         _begin(vectors, scalars)
 
-    @jit(types.int64(_matrix, _vec, types.float64, _vec, _ivec, types.boolean))
+    @jit(types.int64(_matrix, _vec, types.float64, _vec, _ivec, types.boolean),
+         cache=True)
     def finish_and_advance(vectors, graw, f, scalars, counters, with_z):
         """Complete the step at the new q and start the next (see _finish_and_advance)."""
         if salt < 0:
