@@ -44,7 +44,7 @@ _TABLE = {
     Outcome.NON_FINITE: (3, "NaN result encountered: F or its gradient was not finite; "
                             "x is the best finite point seen."),
     Outcome.CALLBACK_STOPPED: (99, "`callback` raised `StopIteration`."),
-    Outcome.INTERRUPTED: (-1, "Interrupted by an exception; x is the best point seen before it."),
+    Outcome.INTERRUPTED: (-1, "Interrupted by {exception}; x is the best point seen before it."),
 }
 
 # Outcomes that are errors in the user's functions: the run raises ValueError(message).
@@ -80,9 +80,9 @@ def attach_result(exc, res):
     An exception from the user's function (or KeyboardInterrupt) propagates
     unchanged; ``exc.result`` keeps the best point found before it.
     """
-    res.update(status=Outcome.INTERRUPTED.value, success=False,
-               message=f"Interrupted by {type(exc).__name__}; x is the best point seen "
-                       "before it.")
+    status, message = _TABLE[Outcome.INTERRUPTED]
+    res.update(status=status, success=False,
+               message=message.format(exception=type(exc).__name__))
     exc.result = res
     exc.add_note("hamopt: the best point found before this exception is in "
                  "its `result` attribute.")

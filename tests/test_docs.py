@@ -21,3 +21,17 @@ def test_readme_usage_example_runs():
     namespace = {}
     exec(compile(code, "README.rst", "exec"), namespace)
     assert namespace["res"].fun <= 1e-12
+
+
+def test_every_equation_the_code_cites_is_in_the_algorithm_document():
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "algorithm.rst").read_text()
+    numbers = [int(k) for k in re.findall(r"\\qquad \((\d+)\)", doc)]
+    assert numbers == list(range(1, len(numbers) + 1))  # (1), (2), ... in order, once each
+    cited = set()
+    for path in list((root / "hamopt").rglob("*.py")) + [root / "README.rst"]:
+        for group in re.findall(r"\beqs?\. ([\d, -]+\d)", path.read_text()):
+            cited.update(int(k) for k in re.findall(r"\d+", group))
+    assert cited and cited <= set(numbers), sorted(cited - set(numbers))
