@@ -14,11 +14,12 @@ from numpy.testing import assert_allclose
 
 import hamopt
 from hamopt._objective import Objective
-from hamopt.dynamics import Particle, Settings, run
-from hamopt.dynamics.layout import E as E_SLOT, N_REANCHORS, N_STALL_BOUNCES
+from hamopt.dynamics import Particle, Settings, layout, run
+from hamopt.dynamics.layout import (E as E_SLOT, MAX_ENERGY_ERROR, N_REANCHORS, N_RESTORE_FAILED,
+                                    N_STALL_BOUNCES)
 
 from .dynamics import integrate
-from .problems import smooth, smooth_grad
+from .problems import bowl, bowl_grad, smooth, smooth_grad
 
 
 def constant(x):
@@ -101,23 +102,57 @@ def test_restore_puts_the_energy_back():
 
 
 def test_reanchor_resets_the_energy_as_at_a_start():
-    """Adaptive F0: at every re-anchor, e^E = (F(q_i) - F0_new) (1 + deltaE) (eqs. 4, 14)."""
+    """Adaptive F0: at every re-anchor, e^E = (F(q_i) - F0_new) (1 + deltaE) and
+    |p_i|^2 = deltaE (eqs. 4, 14)."""
     objective = Objective(smooth, smooth_grad, (), 2)
     q0 = np.array([1.5, -1.0])
     f, g = objective.first_evaluation(q0)
-    particle = Particle(q0, f, g, _settings(F0=None, deltaE=0.5, eta=1.3, dt=0.2, maxiter=400,
-                                            energy_restore=True), 1, np.random.default_rng(0))
-    seen = []
+    dt, eta, deltaE = 0.05, 1.3, 0.5
+    particle = Particle(q0, f, g, _settings(F0=None, deltaE=deltaE, eta=eta, dt=dt,
+                                            maxiter=1600, energy_restore=True), 1,
+                        np.random.default_rng(0))
+    seen, sizes = [], []
 
     def check(particle):
         if particle.counters[N_REANCHORS] > len(seen):
-            expected = math.log1p(0.5) + 1.3 * math.log(particle.f - particle.F0)
-            seen.append((particle.scalars[E_SLOT], expected))
+            gap = particle.f - particle.F0
+            seen.append((particle.scalars[E_SLOT], math.log1p(deltaE) + eta * math.log(gap),
+                         particle.energy_error))
+            if particle.f == particle.f_best:  # q_i is the best point: undo the half kick
+                p_i = particle.p + 0.5 * dt * eta * particle.jac_best / gap
+                sizes.append(float(p_i @ p_i))
         return False
     run(particle, objective, check)
-    assert len(seen) >= 3
-    for got, expected in seen:
+    assert len(seen) >= 3 and len(sizes) >= 3
+    for got, expected, error in seen:
         assert got == pytest.approx(expected, rel=1e-13, abs=1e-13)
+        assert error == 0.0  # measured against the new E
+    assert_allclose(sizes, deltaE, rtol=1e-9)
+
+
+def test_a_particle_at_rest_on_a_stationary_point_stays_and_counts_failed_restores():
+    """deltaE = 0 at a minimum: p = 0 and grad F = 0, so nothing moves; every restore is
+    impossible (|p| = 0 has no direction, eq. 9), is counted, and leaves p = 0."""
+    particle = integrate(bowl, bowl_grad, [0.0, 0.0], None, 12, F0=0.5, restore=True)
+    assert_allclose(particle.q, 0.0, atol=0.0)
+    assert_allclose(particle.p, 0.0, atol=0.0)
+    assert particle.counters[N_RESTORE_FAILED] == 12
+
+
+def test_restore_is_exact_deep_in_a_minimum():
+    """Near a minimum with F0 = F*, e^E / V exceeds e^30 and eq. 9 switches to its
+    overflow-free form; |p|^2 must still be e^E / V - 1 (compared in logs: |p| overflows)."""
+    sphere = lambda x: float(x @ x)  # noqa: E731
+    ratios = []
+    for steps in (40, 80, 160):
+        particle = integrate(sphere, lambda x: 2.0 * x, [0.3, -0.2], None, steps, F0=0.0,
+                             dt=0.5, deltaE=1.0, restore=True)
+        log_ratio = particle.scalars[E_SLOT] - math.log(sphere(particle.q))  # log(e^E / V)
+        u = particle.vectors[layout.U]
+        log_p2 = 2.0 * particle.scalars[layout.LAM] + math.log(float(u @ u))
+        assert log_p2 == pytest.approx(log_ratio + math.log1p(-math.exp(-log_ratio)), abs=1e-12)
+        ratios.append(log_ratio)
+    assert max(ratios) > 30.0
 
 
 # eqs. 10-11: bounces keep |p| and turn its direction ------------------------------
@@ -170,3 +205,41 @@ def test_weight_decay_conserves_the_energy():
     res = hamopt.minimize(fun, [1.0, 2.0], jac=jac, F0=2.0, weight_decay=1.0, dt=0.02,
                           energy_restore=False, polish=False, hops=0, maxiter=300, rng=0)
     assert res.max_energy_error < 1e-2
+
+
+# The kernels' exactness guards (hamopt/dynamics/leapfrog.py) ----------------------
+
+def _reversing_start(dt, q0=0.0, offset=10.0):
+    """p0 such that on F = offset + q (1-D, F0 = 0) the second half kick almost exactly
+    cancels p: p_1 = p_1/2 - (dt/2) / F(q_1) ~ 0 (eq. 6), the worst case for |p|^2 computed
+    as a quadratic form."""
+    h = 0.5 * dt
+    x = h / (q0 + offset)
+    for _ in range(60):  # fixed point of x = h / F(q_1(x)), q_1 = q0 + dt 2x / (1 + x^2)
+        x = h / (q0 + 2.0 * dt * x / (1.0 + x * x) + offset)
+    return np.array([x + h / (q0 + offset)])
+
+
+def test_restore_is_exact_when_a_kick_reverses_p():
+    """|p_1|^2 must be e^E / V - 1 to rounding (eq. 9) even when the kick before the
+    restore cancels p to ~1e-17: the kernels then recompute the combination exactly."""
+    fun = lambda x: 10.0 + x[0]  # noqa: E731
+    jac = lambda x: np.array([1.0])  # noqa: E731
+    for dt in (0.5, 1.0, 2.0):
+        p0 = _reversing_start(dt)
+        particle = integrate(fun, jac, [0.0], p0, 1, F0=0.0, dt=dt, restore=True)
+        target = math.exp(particle.scalars[E_SLOT]) / fun(particle.q) - 1.0
+        assert particle.counters[N_RESTORE_FAILED] == 0
+        assert float(particle.p @ particle.p) == pytest.approx(target, rel=1e-12)
+
+
+def test_generalized_bounces_keep_the_energy_to_second_order():
+    """Bounces keep |p| (eqs. 10-11) and so the energy: without restore, with bounces at
+    every step near F0 (where the kicks are large), the energy error is O(dt^2)."""
+    errors = []
+    for dt in (0.01, 0.005):
+        particle = integrate(bowl, bowl_grad, [0.05, -0.03], [0.02, 0.01], round(2.0 / dt),
+                             F0=0.999, dt=dt, nu=0.05, rng=1)
+        errors.append(particle.scalars[MAX_ENERGY_ERROR])
+    assert errors[0] < 0.05
+    assert 2.5 < errors[0] / errors[1] < 6.0, errors

@@ -46,6 +46,20 @@ def test_jitted_path_equals_python_path(jac_true):
         assert compiled[key] == python[key]
 
 
+@pytest.mark.parametrize("options", [dict(nu=0.0), dict(nu=0.0, bounce_every=5),
+                                     dict(nu=0.0, stall_bounce=4)])
+def test_paths_draw_the_same_normals_when_bounces_are_rare(options):
+    """Without generalized bounces, both loops draw normals only for the steps that bounce
+    (bounces.draws_noise and its copy in loop._run_python): the same stream, the same run."""
+    kwargs = dict(F0=0.0, deltaE=2.0, rng=5, maxiter=300, polish=False, **options)
+    compiled = hamopt.minimize(rosen_jit, X0, jac=rosen_grad_jit, **kwargs)
+    python = hamopt.minimize(lambda x: rosen_jit(x), X0, jac=lambda x: rosen_grad_jit(x),
+                             **kwargs)
+    assert_array_equal(compiled.x, python.x)
+    assert_array_equal(compiled.q, python.q)
+    assert compiled.nit == python.nit == 300
+
+
 def test_jitted_path_matches_numpy_objective_to_rounding():
     from scipy.optimize import rosen, rosen_der
     # Different code for F (numba's and numpy's) differs at rounding level; stall bounces
