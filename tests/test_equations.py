@@ -171,6 +171,23 @@ def test_bounces_keep_the_size_of_p_and_turn_it(kind):
         assert particle.counters[N_STALL_BOUNCES] > 0
 
 
+@pytest.mark.parametrize("stall_bounce, expected", [(1, 29), (3, 9), (4, 7)])
+def test_stall_bounces_come_every_stall_bounce_steps_without_a_new_best(stall_bounce, expected):
+    """Constant F never improves: a full bounce every ``stall_bounce`` steps (eq. 10), the
+    last step (which stops at integer time) excepted; each one turns p and is counted."""
+    p0 = np.array([3.0, 0.0, 4.0])
+    directions = [p0]  # then p after step 1, 2, ...
+    objective = Objective(constant, zero_gradient, (), 3)
+    settings = _settings(F0=1.0, stall_bounce=stall_bounce, maxiter=30)
+    particle = Particle(np.zeros(3), 2.0, np.zeros(3), settings, 1, np.random.default_rng(0),
+                        p0=p0)
+    run(particle, objective, lambda particle: directions.append(particle.p) and False)
+    assert particle.counters[N_STALL_BOUNCES] == expected
+    turned = [k for k in range(1, len(directions))
+              if _angle(directions[k], directions[k - 1]) > 1e-6]
+    assert turned == list(range(stall_bounce, 30, stall_bounce))[:expected]
+
+
 @pytest.mark.parametrize("gamma", [0.5, 1.0, 2.0])
 def test_generalized_bounce_is_damped_by_gamma(gamma):
     """eq. 11: the turn has size nu (V (1 + deltaE) / e^E)^gamma; here that ratio is 2/100."""
