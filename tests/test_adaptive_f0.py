@@ -66,3 +66,14 @@ def test_defaults_on_every_benchmark_case_stay_sane(polish):
         assert res.status == 0 and np.isfinite(res.fun), (name, n)
         assert np.all((lo <= res.x) & (res.x <= hi)) and np.all((lo <= res.q) & (res.q <= hi))
         assert polish or res.F0 < res.fun, (name, n)
+
+
+def test_without_progress_F0_moves_up_every_50_steps_by_three_quarters_of_the_gap():
+    """The stall rule of eq. 14 (docs/algorithm.rst): F never improves, so every 50 steps
+    F0 moves to F_best - gap / 4; the first bound is F(x0) - max(1, |F(x0)|)."""
+    res = hamopt.minimize(lambda x: 2.0, np.zeros(2), jac=lambda x: np.zeros(2), polish=False,
+                          hops=0, maxiter=220, rng=0)
+    steps, values = res.F0_history.T
+    assert steps.tolist() == [0, 50, 100, 150, 200]
+    gaps = 2.0 - values
+    np.testing.assert_allclose(gaps, [2.0, 0.5, 0.125, 0.03125, 0.0078125], rtol=1e-12)

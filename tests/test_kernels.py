@@ -15,6 +15,7 @@ from numpy.testing import assert_allclose
 from hamopt.dynamics import layout
 from hamopt.dynamics.bounces import bounce
 from hamopt.dynamics.leapfrog import dot_products, exact_norm2, half_kick
+from hamopt.dynamics.walls import reflect
 
 real = st.floats(-3.0, 3.0)
 
@@ -117,3 +118,31 @@ def test_generalized_bounce_is_eq_11_on_vectors(gamma):
     direction = p / math.sqrt(pn2) + nu * z
     expected = math.sqrt(pn2) * direction / np.linalg.norm(direction)
     assert_allclose(a2 * u + b2 * g + cz2 * z, expected, rtol=1e-12)
+
+
+def _mirror_fold(q, lower, upper):
+    """Reflect q at the walls one mirror at a time; returns (q, odd number of mirrors)."""
+    odd = False
+    while q < lower or q > upper:
+        q = 2.0 * upper - q if q > upper else 2.0 * lower - q
+        odd = not odd
+    return q, odd
+
+
+@given(lower=st.floats(-10.0, 10.0), width=st.floats(0.1, 20.0), q=st.floats(-200.0, 200.0),
+       open_side=st.sampled_from(["none", "lower", "upper"]))
+def test_reflection_is_a_fold_of_mirrors(lower, width, q, open_side):
+    """eq. 13: reflect() equals mirroring at the walls until q is inside, and says whether
+    the number of mirrors (so the momentum's sign flips) is odd."""
+    upper = lower + width
+    if open_side == "lower":
+        lower = -math.inf
+    elif open_side == "upper":
+        upper = math.inf
+    if lower <= q <= upper:
+        return  # reflect() is only called for q outside the box
+    got, odd = reflect(q, lower, upper)
+    expected, expected_odd = _mirror_fold(q, lower, upper)
+    assert got == pytest.approx(expected, abs=1e-9 * max(1.0, abs(q)))
+    assert lower <= got <= upper
+    assert odd == expected_odd
