@@ -77,3 +77,53 @@ def test_without_progress_F0_moves_up_every_50_steps_by_three_quarters_of_the_ga
     assert steps.tolist() == [0, 50, 100, 150, 200]
     gaps = 2.0 - values
     np.testing.assert_allclose(gaps, [2.0, 0.5, 0.125, 0.03125, 0.0078125], rtol=1e-12)
+
+
+def _policy_state(best, F0, anchor_f, anchor_gap, check_f, since_check):
+    from hamopt.dynamics import layout
+    scalars = np.zeros(layout.N_SLOTS + 2 * layout.HISTORY_CAPACITY)
+    counters = np.zeros(layout.N_COUNTERS, dtype=np.int64)
+    scalars[[layout.F_BEST, layout.F0, layout.ANCHOR_F, layout.ANCHOR_GAP, layout.CHECK_F]] = (
+        best, F0, anchor_f, anchor_gap, check_f)
+    counters[layout.SINCE_CHECK] = since_check
+    return scalars, counters
+
+
+@pytest.mark.parametrize("best, moved", [(4.5, False), (4.0, True), (3.5, True)])
+def test_progress_rule_reanchors_once_the_best_is_halfway_down(best, moved):
+    """Anchored at F = 6 with gap 4 (F0 = 2): halfway is F_best = 4; F0 then moves to
+    F_best - (6 - F_best), the improvement since the anchor."""
+    from hamopt.dynamics import layout
+    from hamopt.dynamics.adaptive_f0 import update_adaptive_f0
+    scalars, counters = _policy_state(best, 2.0, 6.0, 4.0, best, 0)
+    assert update_adaptive_f0(scalars, counters) == moved
+    if moved:
+        assert scalars[layout.F0] == best - (6.0 - best)
+        assert counters[layout.N_REANCHORS] == 1 and counters[layout.SINCE_CHECK] == 0
+
+
+@pytest.mark.parametrize("progress, moved", [(0.05, True), (0.099, True), (0.101, False),
+                                             (0.5, False)])
+def test_stall_rule_needs_a_tenth_of_the_gap_in_50_steps(progress, moved):
+    """At the 50th step since the last check, a best value that fell by less than 0.1 of
+    the gap F_best - F0 moves F0 up to F_best - gap / 4."""
+    from hamopt.dynamics import layout
+    from hamopt.dynamics.adaptive_f0 import update_adaptive_f0
+    gap = 1.0
+    scalars, counters = _policy_state(5.0, 4.0, 9.0, 1.5, 5.0 + progress * gap, 49)
+    assert update_adaptive_f0(scalars, counters) == moved
+    assert scalars[layout.F0] == (5.0 - gap / 4.0 if moved else 4.0)
+    assert counters[layout.SINCE_CHECK] == 0
+    if not moved:
+        assert scalars[layout.CHECK_F] == 5.0  # the next check measures from here
+
+
+def test_the_F0_history_keeps_its_first_512_entries():
+    from hamopt.dynamics import layout
+    from hamopt.dynamics.adaptive_f0 import record_f0
+    scalars, _ = _policy_state(1.0, 0.0, 1.0, 1.0, 1.0, 0)
+    for step in range(layout.HISTORY_CAPACITY + 5):
+        scalars[layout.F0] = -step
+        record_f0.py_func(scalars, step)  # the Python twin: out-of-range writes raise here
+    assert scalars[layout.N_HISTORY] == layout.HISTORY_CAPACITY
+    assert scalars[-1] == -(layout.HISTORY_CAPACITY - 1)
