@@ -109,10 +109,10 @@ def test_stall_rule_needs_a_tenth_of_the_gap_in_50_steps(progress, moved):
     the gap F_best - F0 moves F0 up to F_best - gap / 4."""
     from hamopt.dynamics import layout
     from hamopt.dynamics.adaptive_f0 import update_adaptive_f0
-    gap = 1.0
-    scalars, counters = _policy_state(5.0, 4.0, 9.0, 1.5, 5.0 + progress * gap, 49)
+    gap = 2.0
+    scalars, counters = _policy_state(5.0, 3.0, 9.0, 1.5, 5.0 + progress * gap, 49)
     assert update_adaptive_f0(scalars, counters) == moved
-    assert scalars[layout.F0] == (5.0 - gap / 4.0 if moved else 4.0)
+    assert scalars[layout.F0] == (5.0 - gap / 4.0 if moved else 3.0)
     assert counters[layout.SINCE_CHECK] == 0
     if not moved:
         assert scalars[layout.CHECK_F] == 5.0  # the next check measures from here
@@ -127,3 +127,14 @@ def test_the_F0_history_keeps_its_first_512_entries():
         record_f0.py_func(scalars, step)  # the Python twin: out-of-range writes raise here
     assert scalars[layout.N_HISTORY] == layout.HISTORY_CAPACITY
     assert scalars[-1] == -(layout.HISTORY_CAPACITY - 1)
+
+
+@pytest.mark.parametrize("best", [0.5, -2e6])
+def test_the_adaptive_gap_never_falls_below_1e_12_relative(best):
+    """A re-anchor right after the anchor (no improvement) keeps F_best - F0 at
+    1e-12 max(1, |F_best|), so that log(F - F0) stays defined."""
+    from hamopt.dynamics import layout
+    from hamopt.dynamics.adaptive_f0 import update_adaptive_f0
+    scalars, counters = _policy_state(best, best - 1.0, best, 4.0, best, 0)
+    assert update_adaptive_f0(scalars, counters)
+    assert best - scalars[layout.F0] == pytest.approx(1e-12 * max(1.0, abs(best)), rel=1e-3)

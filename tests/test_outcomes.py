@@ -115,3 +115,24 @@ def test_import_hamopt_does_not_import_the_benchmark_code():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_f_reaching_f0_exactly_is_reaching_tol_zero():
+    """gap = F - F0 = 0 with tol = 0 is a success (F - F0 <= tol), not a run that goes on."""
+    def step(x):  # 0 = F0 left of 0.5, a slope right of it
+        return 1.0 + x[0] if x[0] > 0.5 else 0.0
+
+    res = hamopt.minimize(step, [1.0], jac=lambda x: np.array([float(x[0] > 0.5)]), F0=0.0,
+                          tol=0.0, dt=0.1, polish=False, hops=0, maxiter=1000, rng=0)
+    assert res.status == 0 and res.fun == 0.0 and res.nit < 100
+
+
+@pytest.mark.parametrize("maxfev, jac", [(50, sphere_grad), (53, None)])
+def test_the_dynamics_spend_maxfev_exactly_when_steps_fit(maxfev, jac):
+    """Each step costs fev_per_step evaluations (n + 1 = 4 with differences); the run
+    stops when the next step would pass maxfev, and counts njev as gradients taken."""
+    res = hamopt.minimize(sphere, X0, jac=jac, F0=-1.0, polish=False, hops=0, rng=0,
+                          maxfev=maxfev)
+    per_step = 1 if jac is not None else X0.size + 1
+    assert res.nfev == maxfev - maxfev % per_step
+    assert res.njev == res.nfev // per_step == res.nit + 1

@@ -1,4 +1,4 @@
-"""Tables and plots of a comparison (see ``_compare``): Markdown text, and PNGs with matplotlib."""
+"""Tables and plots of a comparison (see ``compare``): Markdown text, and PNGs with matplotlib."""
 import json
 import statistics
 from collections import defaultdict
