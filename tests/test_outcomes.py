@@ -125,6 +125,7 @@ def test_f_reaching_f0_exactly_is_reaching_tol_zero():
     res = hamopt.minimize(step, [1.0], jac=lambda x: np.array([float(x[0] > 0.5)]), F0=0.0,
                           tol=0.0, dt=0.1, polish=False, hops=0, maxiter=1000, rng=0)
     assert res.status == 0 and res.fun == 0.0 and res.nit < 100
+    assert np.all(np.isfinite(res.p))  # log(F - F0) is never taken at F = F0
 
 
 @pytest.mark.parametrize("maxfev, jac", [(50, sphere_grad), (53, None)])
