@@ -36,7 +36,8 @@ def _angle(a, b):
 
 def _settings(**kwargs):
     base = dict(F0=0.0, eta=1.0, dt=0.1, deltaE=1.0, nu=0.0, gamma=0.0, weight_decay=0.0,
-                tol=0.0, energy_restore=False, maxiter=math.inf, maxfev=math.inf)
+                tol=0.0, energy_restore=False, maxiter=math.inf, maxfev=math.inf,
+                bounce_every=0, stall_bounce=0, box=None)
     base.update(kwargs)
     return Settings(**base)
 
@@ -77,14 +78,19 @@ def test_drift_moves_2_dt_p_over_1_plus_p2_per_step(deltaE):
 
 # eqs. 3, 4, 8, 9: energy ---------------------------------------------------------
 
-def test_initial_energy_is_eq_4_and_p0_points_down():
+@pytest.mark.parametrize("weight_decay", [0.0, 0.7])
+def test_initial_energy_is_eq_4_and_p0_points_down(weight_decay):
+    """p_0 = -sqrt(deltaE) grad F / |grad F| and e^E = V(x_0) (1 + deltaE), with the L2 term
+    of eq. 12 in F and grad F."""
     q0 = np.array([0.3, -1.2])
     f, g = smooth(q0), smooth_grad(q0)
-    settings = _settings(F0=-0.5, eta=1.5, deltaE=2.0, dt=1e-300)  # dt ~ 0: p_0 stays
+    f_wd, g_wd = f + 0.5 * weight_decay * (q0 @ q0), g + weight_decay * q0
+    settings = _settings(F0=-0.5, eta=1.5, deltaE=2.0, dt=1e-300,  # dt ~ 0: p_0 stays
+                         weight_decay=weight_decay)
     particle = Particle(q0.copy(), f, g, settings, 1, np.random.default_rng(0))
-    assert particle.scalars[E_SLOT] == pytest.approx(1.5 * math.log(f + 0.5) + math.log1p(2.0),
+    assert particle.scalars[E_SLOT] == pytest.approx(1.5 * math.log(f_wd + 0.5) + math.log1p(2.0),
                                                      rel=1e-14)
-    assert_allclose(particle.p, -math.sqrt(2.0) * g / np.linalg.norm(g), rtol=1e-12)
+    assert_allclose(particle.p, -math.sqrt(2.0) * g_wd / np.linalg.norm(g_wd), rtol=1e-12)
 
 
 def test_restore_puts_the_energy_back():
@@ -101,13 +107,14 @@ def test_restore_puts_the_energy_back():
             assert error > 1e-6  # so the restore did something above
 
 
-def test_reanchor_resets_the_energy_as_at_a_start():
+@pytest.mark.parametrize("deltaE", [0.5, 0.0])
+def test_reanchor_resets_the_energy_as_at_a_start(deltaE):
     """Adaptive F0: at every re-anchor, e^E = (F(q_i) - F0_new) (1 + deltaE) and
     |p_i|^2 = deltaE (eqs. 4, 14)."""
     objective = Objective(smooth, smooth_grad, (), 2)
     q0 = np.array([1.5, -1.0])
     f, g = objective.first_evaluation(q0)
-    dt, eta, deltaE = 0.05, 1.3, 0.5
+    dt, eta = 0.05, 1.3
     particle = Particle(q0, f, g, _settings(F0=None, deltaE=deltaE, eta=eta, dt=dt,
                                             maxiter=1600, energy_restore=True), 1,
                         np.random.default_rng(0))
@@ -127,7 +134,7 @@ def test_reanchor_resets_the_energy_as_at_a_start():
     for got, expected, error in seen:
         assert got == pytest.approx(expected, rel=1e-13, abs=1e-13)
         assert error == 0.0  # measured against the new E
-    assert_allclose(sizes, deltaE, rtol=1e-9)
+    assert_allclose(sizes, deltaE, rtol=1e-9, atol=1e-20)
 
 
 def test_a_particle_at_rest_on_a_stationary_point_stays_and_counts_failed_restores():
@@ -204,15 +211,15 @@ def test_generalized_bounce_is_damped_by_gamma(gamma):
 # eq. 12: weight decay -----------------------------------------------------------
 
 def test_weight_decay_is_part_of_the_force():
-    """F = 3 + x_0 has no minimum; with w_d = 1 the particle must find the one of
-    F + |x|^2/2, at (-1, 0) with value 2.5, with the dynamics alone."""
+    """F = 3 + x_0 has no minimum; with w_d = 2 the particle must find the one of
+    F + |x|^2, at (-1/2, 0) with value 2.75, with the dynamics alone."""
     fun = lambda x: 3.0 + x[0]  # noqa: E731
     jac = lambda x: np.array([1.0, 0.0])  # noqa: E731
-    res = hamopt.minimize(fun, [1.0, 2.0], jac=jac, F0=2.5, weight_decay=1.0, tol=1e-9,
+    res = hamopt.minimize(fun, [1.0, 2.0], jac=jac, F0=2.75, weight_decay=2.0, tol=1e-9,
                           polish=False, hops=0, maxiter=5000, rng=0)
-    assert res.status == 0 and res.fun - 2.5 <= 1e-9
-    assert_allclose(res.x, [-1.0, 0.0], atol=1e-4)
-    assert_allclose(res.jac, [1.0 + res.x[0], res.x[1]], rtol=1e-12)
+    assert res.status == 0 and res.fun - 2.75 <= 1e-9
+    assert_allclose(res.x, [-0.5, 0.0], atol=1e-4)
+    assert_allclose(res.jac, [1.0 + 2.0 * res.x[0], 2.0 * res.x[1]], rtol=1e-12)
 
 
 def test_weight_decay_conserves_the_energy():
@@ -260,3 +267,23 @@ def test_generalized_bounces_keep_the_energy_to_second_order():
         errors.append(particle.scalars[MAX_ENERGY_ERROR])
     assert errors[0] < 0.05
     assert 2.5 < errors[0] / errors[1] < 6.0, errors
+
+
+def test_a_steady_descent_never_counts_as_stalled():
+    """Every step of a fall down a slope is a new best point: the stall count stays 0."""
+    particle = integrate(lambda x: 10.0 + x[0], lambda x: np.array([1.0]), [0.0], None, 50,
+                         dt=0.01, deltaE=1.0)
+    assert particle.counters[layout.STALLED] == 0
+    assert particle.f_best == particle.f
+
+
+def test_a_stop_below_F0_leaves_q_and_p_as_they_were():
+    """F = x falls below F0 = 0: the run stops at the step that measured it, without the
+    half kick (log(F - F0) is undefined) and without moving q."""
+    seen = []
+    res = hamopt.minimize(lambda x: float(x[0]), [1.0], jac=lambda x: np.ones(1), F0=0.0,
+                          tol=0.0, dt=0.3, polish=False, hops=0, nu=0.3, maxiter=500, rng=0,
+                          callback=lambda intermediate_result: seen.append(intermediate_result))
+    assert res.status == 0 and "fell below" in res.message
+    assert res.fun < 0.0 and res.x[0] == res.q[0] == res.fun
+    assert_allclose(res.p, seen[-1].p, rtol=0, atol=0)

@@ -137,3 +137,13 @@ def test_the_dynamics_spend_maxfev_exactly_when_steps_fit(maxfev, jac):
     per_step = 1 if jac is not None else X0.size + 1
     assert res.nfev == maxfev - maxfev % per_step
     assert res.njev == res.nfev // per_step == res.nit + 1
+
+
+def test_a_nan_gradient_is_non_finite_too():
+    calls = [0]
+
+    def jac(x):
+        calls[0] += 1
+        return np.full(x.size, np.nan) if calls[0] > 10 else sphere_grad(x)
+    res = hamopt.minimize(sphere, X0, jac=jac, hops=0, polish=False, rng=0)
+    assert res.status == 3 and res.nit == 10 and np.all(np.isfinite(res.jac))

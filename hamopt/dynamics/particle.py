@@ -37,9 +37,9 @@ class Settings:
     energy_restore: bool
     maxiter: float
     maxfev: float
-    bounce_every: int = 0
-    stall_bounce: int = 0
-    box: Optional[tuple] = None
+    bounce_every: int
+    stall_bounce: int
+    box: Optional[tuple]
 
 
 class Particle:
