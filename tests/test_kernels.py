@@ -143,6 +143,8 @@ def test_reflection_is_a_fold_of_mirrors(lower, width, q, open_side):
         return  # reflect() is only called for q outside the box
     got, odd = reflect(q, lower, upper)
     expected, expected_odd = _mirror_fold(q, lower, upper)
-    assert got == pytest.approx(expected, abs=1e-9 * max(1.0, abs(q)))
+    tolerance = 1e-9 * max(1.0, abs(q))
+    assert got == pytest.approx(expected, abs=tolerance)
     assert lower <= got <= upper
-    assert odd == expected_odd
+    if min(got - lower, upper - got) > tolerance:  # on a wall the parity is a tie
+        assert odd == expected_odd
