@@ -24,9 +24,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rev")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if "--" not in sys.argv:
+        parser.error("give the command after --")
+    split = sys.argv.index("--")
+    args, command = parser.parse_args(sys.argv[1:split]), sys.argv[split + 1:]
     scratch = Path(tempfile.mkdtemp(prefix="hamopt-against-"))
     old = scratch / "old"
     subprocess.run(["git", "worktree", "add", "--detach", str(old), args.rev], cwd=ROOT,
