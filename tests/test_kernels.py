@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 from numpy.testing import assert_allclose
 
 from hamopt.dynamics import layout
@@ -27,6 +27,8 @@ def _vectors(seed, n):
 
 @given(seed=st.integers(0, 2**32 - 1), a=real, b=real, cz=real, lam=st.floats(0.0, 5.0),
        log_gap=st.floats(-8.0, 3.0), log_kick=st.floats(-6.0, 1.0))
+@example(seed=0, a=0.5, b=-0.3, cz=1.0, lam=0.0, log_gap=-1.0, log_kick=0.0)  # beta > 1
+@example(seed=0, a=0.5, b=-0.3, cz=1.0, lam=2.0, log_gap=0.5, log_kick=-1.0)  # beta < 1
 def test_half_kick_subtracts_the_kick_from_the_represented_p(seed, a, b, cz, lam, log_gap,
                                                              log_kick):
     """eq. 6: e^lam' (a', b', cz') = e^lam (a, b, cz) - (0, exp(log_kick - log_gap), 0)."""
@@ -43,6 +45,30 @@ def test_half_kick_subtracts_the_kick_from_the_represented_p(seed, a, b, cz, lam
        pair=st.sampled_from(["none", "ug", "uz", "gz"]),
        cancel=st.sampled_from([1.0, 1.0 - 1e-6, 1.0 - 1e-10]),
        magnitude=st.sampled_from([1.0, 1e4]), third=st.sampled_from([1e-9, 0.0]))
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="ug", cancel=1.0 - 1e-10, magnitude=1.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="ug", cancel=1.0 - 1e-10, magnitude=1.0, third=0.0)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="ug", cancel=1.0 - 1e-10, magnitude=10000.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="ug", cancel=1.0 - 1e-10, magnitude=10000.0, third=0.0)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="uz", cancel=1.0 - 1e-10, magnitude=1.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="uz", cancel=1.0 - 1e-10, magnitude=1.0, third=0.0)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="uz", cancel=1.0 - 1e-10, magnitude=10000.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="uz", cancel=1.0 - 1e-10, magnitude=10000.0, third=0.0)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="gz", cancel=1.0 - 1e-10, magnitude=1.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="gz", cancel=1.0 - 1e-10, magnitude=1.0, third=0.0)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="gz", cancel=1.0 - 1e-10, magnitude=10000.0, third=1e-09)
+@example(seed=3, n=3, a=1.5, b=-0.5, cz=0.7,
+         pair="gz", cancel=1.0 - 1e-10, magnitude=10000.0, third=0.0)
 def test_exact_norm2_is_the_norm_of_the_combination(seed, n, a, b, cz, pair, cancel, magnitude,
                                                     third):
     """|a u + b g + cz z|^2, to 1e-9 relative even when two terms cancel (``pair``: the
@@ -83,6 +109,7 @@ def _bounce_state(nu=0.0, gamma=0.0, bounce_every=0, stall_bounce=0, nit=1, stal
 
 @pytest.mark.parametrize("kind", ["full", "stall", "generalized", "damped"])
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 6), a=real, b=real, cz=real)
+@example(seed=1, n=3, a=0.5, b=-0.7, cz=0.4)
 def test_a_bounce_keeps_the_size_of_p(kind, seed, n, a, b, cz):
     """eqs. 10-11 on the coefficients: the new p has the same norm as the old one."""
     u, g, z = _vectors(seed, n)
@@ -131,6 +158,10 @@ def _mirror_fold(q, lower, upper):
 
 @given(lower=st.floats(-10.0, 10.0), width=st.floats(0.1, 20.0), q=st.floats(-200.0, 200.0),
        open_side=st.sampled_from(["none", "lower", "upper"]))
+@example(lower=0.0, width=1.0, q=3.3, open_side="none")
+@example(lower=0.0, width=1.0, q=-2.6, open_side="none")
+@example(lower=-1.0, width=1.0, q=-4.0, open_side="upper")
+@example(lower=-1.0, width=1.0, q=4.0, open_side="lower")
 def test_reflection_is_a_fold_of_mirrors(lower, width, q, open_side):
     """eq. 13: reflect() equals mirroring at the walls until q is inside, and says whether
     the number of mirrors (so the momentum's sign flips) is odd."""

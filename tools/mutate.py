@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ("leapfrog", "energy", "bounces", "walls", "weight_decay", "adaptive_f0", "step",
            "particle")
-TESTS = ["tests/test_equations.py", "tests/test_kernels.py", "tests/test_dynamics.py",
-         "tests/test_bounds_and_polish.py", "tests/test_adaptive_f0.py", "tests/test_outcomes.py",
+TESTS = ["tests/test_kernels.py", "tests/test_equations.py", "tests/test_outcomes.py",
+         "tests/test_adaptive_f0.py", "tests/test_dynamics.py", "tests/test_bounds_and_polish.py",
          "tests/test_numba_paths.py::test_jitted_path_equals_python_path",
          "tests/test_numba_paths.py::test_paths_draw_the_same_normals_when_bounces_are_rare",
          "--deselect", "tests/test_dynamics.py::test_matches_literal_transcription_of_the_note"]
