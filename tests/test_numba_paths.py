@@ -60,6 +60,28 @@ def test_paths_draw_the_same_normals_when_bounces_are_rare(options):
     assert compiled.nit == python.nit == 300
 
 
+@numba.njit
+def _flat(x):
+    return 2.0
+
+
+@numba.njit
+def _flat_grad(x):
+    return np.zeros_like(x)
+
+
+@pytest.mark.parametrize("stall_bounce", [1, 3, 4])
+def test_paths_agree_on_stall_bounces(stall_bounce):
+    """F never improves on a plateau: a stall bounce is due every stall_bounce steps, and
+    both loops must draw its normals on the same steps (bounces.draws_noise)."""
+    kwargs = dict(F0=1.0, nu=0.0, stall_bounce=stall_bounce, maxiter=30, polish=False, rng=2)
+    compiled = hamopt.minimize(_flat, np.zeros(3), jac=_flat_grad, **kwargs)
+    python = hamopt.minimize(lambda x: 2.0, np.zeros(3), jac=lambda x: np.zeros(3), **kwargs)
+    assert compiled.n_stall_bounces == python.n_stall_bounces == 29 // stall_bounce
+    assert_array_equal(compiled.p, python.p)
+    assert_array_equal(compiled.q, python.q)
+
+
 def test_jitted_path_matches_numpy_objective_to_rounding():
     from scipy.optimize import rosen, rosen_der
     # Different code for F (numba's and numpy's) differs at rounding level; stall bounces
