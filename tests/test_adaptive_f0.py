@@ -138,3 +138,10 @@ def test_the_adaptive_gap_never_falls_below_1e_12_relative(best):
     scalars, counters = _policy_state(best, best - 1.0, best, 4.0, best, 0)
     assert update_adaptive_f0(scalars, counters)
     assert best - scalars[layout.F0] == pytest.approx(1e-12 * max(1.0, abs(best)), rel=1e-3)
+
+
+@pytest.mark.parametrize("value", [0.5, 3.0])
+def test_the_first_adaptive_bound_is_max_1_abs_F_below_the_start(value):
+    res = hamopt.minimize(lambda x: value, np.zeros(2), jac=lambda x: np.zeros(2), polish=False,
+                          hops=0, maxiter=10, rng=0)
+    assert res.F0_history[0].tolist() == [0.0, value - max(1.0, abs(value))]

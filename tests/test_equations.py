@@ -287,3 +287,16 @@ def test_a_stop_below_F0_leaves_q_and_p_as_they_were():
     assert res.status == 0 and "fell below" in res.message
     assert res.fun < 0.0 and res.x[0] == res.q[0] == res.fun
     assert_allclose(res.p, seen[-1].p, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("deltaE", [1.0, 2.5])
+def test_at_a_stationary_start_p0_has_a_random_direction_and_size_sqrt_deltaE(deltaE):
+    """grad F(x0) = 0 gives no descent direction: eq. 4 with a random unit direction."""
+    sizes = []
+    for seed in (0, 1):
+        particle = Particle(np.zeros(3), 2.0, np.zeros(3),
+                            _settings(F0=1.0, deltaE=deltaE, dt=1e-300), 1,
+                            np.random.default_rng(seed))
+        assert float(particle.p @ particle.p) == pytest.approx(deltaE, rel=1e-14)
+        sizes.append(particle.p)
+    assert _angle(sizes[0], sizes[1]) > 1e-3
