@@ -54,16 +54,15 @@ def stop_reason(gap, scalars, counters):
 
 @jit()
 def _count_evaluation(vectors, graw, f, scalars, counters):
-    """Count the step's evaluations; return (F, grad F) with the L2 term (eq. 12)."""
+    """Count the step's evaluations; return F with the L2 term (eq. 12), whose gradient it
+    writes to vectors[G] (read graw instead when weight_decay = 0)."""
     counters[NIT] += 1
     counters[NFEV] += int(scalars[FEV_PER_STEP])
     counters[NJEV] += 1
     weight_decay = scalars[WEIGHT_DECAY]
     if weight_decay == 0.0:
-        return f, graw
-    g = vectors[G]
-    f = f + 0.5 * weight_decay * add_weight_decay(vectors[Q], graw, g, weight_decay)
-    return f, g
+        return f
+    return f + 0.5 * weight_decay * add_weight_decay(vectors[Q], graw, vectors[G], weight_decay)
 
 
 @jit()
@@ -89,7 +88,8 @@ def _finish_and_advance(vectors, graw, f, scalars, counters, with_z):
     u, z = vectors[U], vectors[Z]
     if graw.shape[0] != u.shape[0]:
         return BAD_GRADIENT_SHAPE
-    f, g = _count_evaluation(vectors, graw, f, scalars, counters)
+    f = _count_evaluation(vectors, graw, f, scalars, counters)
+    g = graw if scalars[WEIGHT_DECAY] == 0.0 else vectors[G]
     gram = dot_products(u, g, z, with_z)
     scalars[F] = f
     if not (np.isfinite(f) and np.isfinite(gram[2])):
