@@ -107,15 +107,15 @@ def test_restore_puts_the_energy_back():
             assert error > 1e-6  # so the restore did something above
 
 
-@pytest.mark.parametrize("deltaE", [0.5, 0.0])
-def test_reanchor_resets_the_energy_as_at_a_start(deltaE):
+@pytest.mark.parametrize("deltaE, nu", [(0.5, 0.0), (0.0, 0.0), (0.5, 0.3), (0.0, 0.3)])
+def test_reanchor_resets_the_energy_as_at_a_start(deltaE, nu):
     """Adaptive F0: at every re-anchor, e^E = (F(q_i) - F0_new) (1 + deltaE) and
     |p_i|^2 = deltaE (eqs. 4, 14)."""
     objective = Objective(smooth, smooth_grad, (), 2)
     q0 = np.array([1.5, -1.0])
     f, g = objective.first_evaluation(q0)
     dt, eta = 0.05, 1.3
-    particle = Particle(q0, f, g, _settings(F0=None, deltaE=deltaE, eta=eta, dt=dt,
+    particle = Particle(q0, f, g, _settings(F0=None, deltaE=deltaE, eta=eta, dt=dt, nu=nu,
                                             maxiter=1600, energy_restore=True), 1,
                         np.random.default_rng(0))
     seen, sizes = [], []

@@ -106,8 +106,8 @@ def _finish_and_advance(vectors, graw, f, scalars, counters, with_z):
     a, b, cz, lam = half_kick(1.0, 0.0, 0.0, scalars[LAM], log_gap, scalars[LOG_KICK])  # p_i
     pn2, a, b, cz, gram = exact_norm2(u, g, z, a, b, cz, gram)
     lam, p_kept = monitor_and_restore(scalars, counters, lam, pn2, log_gap, reanchored)
-    if not p_kept:
-        a, b, cz = 0.0, 0.0, 0.0
+    if not p_kept:  # a reset to deltaE = 0: p = 0, and nothing to bounce
+        a, b, cz, pn2 = 0.0, 0.0, 0.0, 0.0
     if status != RUNNING:
         drift(vectors, g, a, b, cz, 0.0, improved, False)  # q stays: only p is written
         scalars[LAM] = lam
