@@ -41,6 +41,9 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
     return _result(state, particle, outcome, options)
 
 
+_SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
+
+
 def _stages(state, particle, objective, options, rng, callback, progress):
     outcome = _first_trajectory(state, particle, objective, options, callback, progress)
     if outcome == Outcome.BAD_GRADIENT_SHAPE:
@@ -55,8 +58,6 @@ def _stages(state, particle, objective, options, rng, callback, progress):
                              lambda s: polish_stage(s, objective, options), callback, progress)
     return outcome
 
-
-_SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
 
 
 def _first_trajectory(state, particle, objective, options, callback, progress):

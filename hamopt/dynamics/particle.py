@@ -194,10 +194,6 @@ class Particle:
     def njev(self):
         return int(self.counters[layout.NJEV])
 
-    @property
-    def fev_per_step(self):
-        return int(self.scalars[layout.FEV_PER_STEP])
-
     def f0_history(self):
         """(step, F0) at the start and after every re-anchor (the first 512), shape (k, 2)."""
         k = int(self.scalars[layout.N_HISTORY])

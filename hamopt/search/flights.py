@@ -100,7 +100,6 @@ def _fly(state, objective, settings, rng, p0, callback, progress):
     particle = Particle(x.copy(), f_raw, g_raw, settings, objective.fev_per_step, rng,
                         p0=p0, counts=(state.nit, state.nfev, state.njev))
     start = particle.f_best  # F(x_b) as the particle computed it (rounding)
-    found = False
     try:
         outcome = Outcome(run(particle, objective, callback, progress))
     finally:
