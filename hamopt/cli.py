@@ -76,7 +76,10 @@ def _parser():
                        help="a small comparison that takes about a minute on 2 cores")
     bench.add_argument("--functions", type=_comma_list(sorted(testfunctions.FUNCTIONS),
                                                        "function"))
-    bench.add_argument("--methods", type=_comma_list(method_names(), "method"))
+    bench.add_argument("--methods", type=_comma_list(method_names(everything=True), "method"),
+                       help="default: " + ",".join(method_names()))
+    bench.add_argument("--rotated", action="store_true",
+                       help="every function turned by a random rotation about its minimizer")
     bench.add_argument("--dims", type=_dims, help="comma-separated dimensions, e.g. 2,10,30")
     bench.add_argument("--starts", type=_positive_int, help="random starts per case")
     bench.add_argument("--budget", type=_positive_int, help="evaluations per run")
@@ -165,13 +168,13 @@ def _bench(args):
               file=sys.stderr, flush=True)
 
     runs = run_suite(functions, dims, methods, starts, budget, workers=args.workers,
-                     seed=args.seed, progress=progress)
+                     seed=args.seed, progress=progress, rotated=args.rotated)
     print("", file=sys.stderr)
     if args.reuse:
         wanted = {(r.function, r.dim, r.start) for r in runs}
         earlier = [r for r in report.load_json(args.reuse)
                    if r.method not in methods and (r.function, r.dim, r.start) in wanted
-                   and r.budget == budget]
+                   and r.budget == budget and r.rotated == args.rotated]
         methods = methods + sorted({r.method for r in earlier}, key=str)
         runs = runs + earlier
     text = report.markdown_tables(runs, methods)

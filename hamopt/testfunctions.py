@@ -26,7 +26,7 @@ import numpy as np
 
 from .dynamics.jit import jit
 
-__all__ = ["AnalyticFunction", "FUNCTIONS", "get"]
+__all__ = ["AnalyticFunction", "FUNCTIONS", "get", "rotated", "ROTATABLE"]
 
 
 @dataclass(frozen=True)
@@ -556,3 +556,64 @@ def get(name):
     except KeyError:
         raise ValueError(f"unknown test function {name!r}; choose from "
                          f"{', '.join(sorted(FUNCTIONS))}") from None
+
+
+# Rotated functions ------------------------------------------------------------------
+
+# Functions whose known minimum is the minimum over all of R^n, not only over their
+# domain: turned about their minimizer, their box can hold points that map outside
+# the domain, so the minimum over the box stays F* only for these. Schwefel's and
+# Michalewicz's domains hide lower values outside them, so they are not rotated.
+ROTATABLE = tuple(name for name in FUNCTIONS if name not in ("schwefel", "michalewicz"))
+
+
+def random_rotation(n, seed):
+    """A uniformly random (Haar) orthogonal n x n matrix, reproducible from ``seed``.
+
+    QR of a standard normal matrix, with the signs of R's diagonal moved into Q
+    (Mezzadri 2007), so that the distribution is uniform over O(n).
+    """
+    z = np.random.default_rng(seed).standard_normal((n, n))
+    q, r = np.linalg.qr(z)
+    return q * np.where(np.diag(r) < 0.0, -1.0, 1.0)
+
+
+@functools.lru_cache(maxsize=None)
+def rotated(name, n, seed=0):
+    """The test function ``name`` in dimension ``n`` turned by a random rotation.
+
+    ``F_R(x) = F(c + R (x - c))`` with ``c`` the (first) global minimizer and
+    ``R`` = :func:`random_rotation` seeded by ``(seed, n, name)``; its gradient
+    is ``R^T grad F(c + R (x - c))``. The minimum value is unchanged, ``c`` is
+    a minimizer, and the search domain is the original box (whose minimum is
+    still ``F*``: only functions in :data:`ROTATABLE` are accepted). Every
+    coordinate of ``F_R`` mixes all of ``F``'s, so a search that profits from
+    separability or from the coordinate axes loses that edge here.
+
+    Returns an :class:`AnalyticFunction` of the one dimension ``n``, whose
+    ``fun`` and ``grad`` are numba-jitted (compiled at the first call).
+    """
+    fn = get(name)
+    fn.check_dim(n)
+    if name not in ROTATABLE:
+        raise ValueError(f"{name} is not rotated: its domain hides values below its "
+                         f"minimum outside it; choose from {', '.join(ROTATABLE)}")
+    R = random_rotation(n, [seed, n] + [ord(ch) for ch in name])
+    minimizers = fn.minimizers(n)
+    c = minimizers[0].copy()
+    base_fun, base_grad = fn.fun, fn.grad
+
+    @jit()
+    def fun(x):
+        return base_fun(c + R @ (x - c))
+
+    @jit()
+    def grad(x):
+        return R.T @ base_grad(c + R @ (x - c))
+
+    fmin = fn.minimum(n)
+    turned = c + (minimizers - c) @ R  # rows c + R^T (m - c): F_R there is F(m)
+    return AnalyticFunction(
+        f"{name} (rotated)", fun, grad, fn.bounds(n)[0], fn.bounds(n)[1], n, n,
+        fn.reference + " Rotated about its minimizer (hamopt.testfunctions.rotated).",
+        lambda m: turned, lambda m: fmin)

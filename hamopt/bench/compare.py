@@ -102,8 +102,10 @@ def _restarting(run_once):
 
 @_restarting
 def _hamopt(problem, x0, rng, settings):
-    """hamopt.minimize with its defaults (F0 unknown, polish), on the domain's box."""
+    """hamopt.minimize with its defaults (F0 unknown, polish), on the domain's box
+    (without it if ``settings["unbounded"]``)."""
     kwargs = dict(settings)
+    bounded = not kwargs.pop("unbounded", False)
     if "dt_fraction" in kwargs:
         kwargs["dt"] = kwargs.pop("dt_fraction") * float(np.max(problem.upper - problem.lower))
     if "maxiter_per_dim" in kwargs:
@@ -114,7 +116,8 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["hop_dt"] = kwargs.pop("hop_dt_per_width") * float(np.max(problem.upper
                                                                           - problem.lower))
     hamopt.minimize(problem.value_and_grad, x0, jac=True, rng=rng,
-                    bounds=list(zip(problem.lower, problem.upper)), **kwargs)
+                    bounds=list(zip(problem.lower, problem.upper)) if bounded else None,
+                    **kwargs)
     if problem.best - problem.fmin <= 1e-12:
         raise BudgetExhausted  # nothing left to find
 
@@ -201,8 +204,22 @@ FAMILY = {
 }
 
 
-def method_names():
-    names = list(METHODS) + ["hamopt_tuned"]
+# Variants of hamopt run by the same runner with other settings: the ablation of
+# the design (which part earns what) and the run without the domain as bounds.
+VARIANTS = {
+    "hamopt_unbounded": dict(unbounded=True),
+    "hamopt_no_trajectory": dict(trajectory_steps=0),
+    # The flights replaced by L-BFGS-B from random points at the same budget: the
+    # first trajectory and its polish, then the harness's random restarts.
+    "hamopt_no_flights": dict(hops=0, trajectory_per_dim=10),
+    # The Hamiltonian dynamics alone: no polish, no flights, restarted.
+    "hamopt_dynamics_only": dict(polish=False, hops=0),
+}
+
+
+def method_names(everything=False):
+    """The methods of a default comparison; with ``everything``, the variants too."""
+    names = list(METHODS) + ["hamopt_tuned"] + (list(VARIANTS) if everything else [])
     try:
         import cma  # noqa: F401
     except ImportError:
@@ -222,19 +239,22 @@ class Run:
     best: float
     evaluations: int
     to_target: dict = field(default_factory=dict)  # target -> evaluations, or None
+    rotated: bool = False
 
     @property
     def error(self):
         return self.best - self.fmin
 
 
-def run_one(function, dim, method, start, budget, seed=0, settings=None):
+def run_one(function, dim, method, start, budget, seed=0, settings=None, rotated=False):
     """One method from start number ``start`` of (function, dim): a Run.
 
     ``settings`` replace the method's own (hamopt's keyword arguments, with
-    ``dt_fraction`` for dt as a fraction of the domain's width).
+    ``dt_fraction`` for dt as a fraction of the domain's width). ``rotated``:
+    the function turned about its minimizer (``testfunctions.rotated``), from
+    the same starts.
     """
-    fn = testfunctions.get(function)
+    fn = testfunctions.rotated(function, dim) if rotated else testfunctions.get(function)
     problem = CountedProblem(fn, dim, budget)
     # The start depends on the case and the start number only: the same for every method.
     case = [seed, start, dim] + [ord(ch) for ch in function]
@@ -242,6 +262,8 @@ def run_one(function, dim, method, start, budget, seed=0, settings=None):
     rng = np.random.default_rng(case + [ord(ch) for ch in method])
     if method == "hamopt_tuned":
         runner, own = METHODS["hamopt"], TUNED[FAMILY.get(function, "multimodal")]
+    elif method in VARIANTS:
+        runner, own = METHODS["hamopt"], VARIANTS[method]
     else:
         runner, own = METHODS[method], {}
     settings = dict(own if settings is None else settings)
@@ -250,13 +272,16 @@ def run_one(function, dim, method, start, budget, seed=0, settings=None):
     except BudgetExhausted:
         pass
     return Run(function, dim, method, start, budget, problem.fmin, problem.best,
-               problem.evaluations, {t: problem.evaluations_to(t) for t in TARGETS})
+               problem.evaluations, {t: problem.evaluations_to(t) for t in TARGETS}, rotated)
 
 
-def cases(functions, dims):
-    """(function, dim) pairs: each function in each requested dimension it accepts."""
+def cases(functions, dims, rotated=False):
+    """(function, dim) pairs: each function in each requested dimension it accepts
+    (with ``rotated``, only the functions that can be rotated)."""
     out = []
     for name in functions:
+        if rotated and name not in testfunctions.ROTATABLE:
+            continue
         fn = testfunctions.get(name)
         for n in dims:
             if n >= fn.min_dim and (fn.max_dim is None or n <= fn.max_dim):
@@ -266,10 +291,11 @@ def cases(functions, dims):
     return out
 
 
-def run_suite(functions, dims, methods, starts, budget, workers=2, seed=0, progress=None):
+def run_suite(functions, dims, methods, starts, budget, workers=2, seed=0, progress=None,
+              rotated=False):
     """Every method from every start on every case, in ``workers`` processes; a list of Runs."""
     from concurrent.futures import ProcessPoolExecutor
-    tasks = [(f, n, m, k, budget, seed) for f, n in cases(functions, dims)
+    tasks = [(f, n, m, k, budget, seed, None, rotated) for f, n in cases(functions, dims, rotated)
              for m in methods for k in range(starts)]
     runs = []
     if workers <= 1:
