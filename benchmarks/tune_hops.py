@@ -1,6 +1,6 @@
 """How the hop search's design and defaults were chosen: solved runs over the whole suite.
 
-    python benchmarks/tune_hops.py [--starts 5] [--seed 1] [--only NAME,...]
+    python benchmarks/tune_hops.py [--starts 5] [--seed 1] [--only NAME,...] [--rotated]
 
 Every benchmark case (15 functions, n = 2, 10, 30), ``--starts`` random starts,
 10,000 evaluations each, restarts as in ``hamopt bench``; a run is solved when
@@ -8,13 +8,16 @@ F - F* <= 1e-6. Each variant changes one keyword of ``hamopt.minimize`` from
 the defaults (the flights' ``dt`` as a fraction of the domain's width: the
 default ``dt`` is 0.1 of it and the flights' 0.02).
 Results in benchmarks/results/tune_hops.md. Seed 1 is not the seed of the
-reported comparison (0).
+reported comparison (0). ``--rotated``: every function turned about its
+minimizer (``hamopt.testfunctions.rotated``; Schwefel and Michalewicz left out).
 """
 import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 VARIANTS = {
     "defaults": {},
+    "axis directions": {"hop_directions": "axes"},
+    "curvature directions": {"hop_directions": "curvature"},
     "random directions": {"hop_directions": "random"},
     "hops=0 (trajectory + polish)": {"hops": 0},
     "hop_gap r = 0.01": {"hop_gap": 0.01},
@@ -32,8 +35,9 @@ VARIANTS = {
 
 def _solved(task):
     from hamopt.bench.compare import run_one
-    function, dim, start, settings, seed = task
-    run = run_one(function, dim, "hamopt", start, 10_000, seed=seed, settings=dict(settings))
+    function, dim, start, settings, seed, rotated = task
+    run = run_one(function, dim, "hamopt", start, 10_000, seed=seed, settings=dict(settings),
+                  rotated=rotated)
     return run.to_target[1e-6] is not None
 
 
@@ -44,13 +48,15 @@ def main():
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default="", help="comma-separated variant names")
+    parser.add_argument("--rotated", action="store_true")
     args = parser.parse_args()
     names = args.only.split(",") if args.only else list(VARIANTS)
-    all_cases = cases(list(FUNCTIONS), [2, 10, 30])
-    print(f"{len(all_cases)} cases x {args.starts} starts, seed {args.seed}\n")
+    all_cases = cases(list(FUNCTIONS), [2, 10, 30], rotated=args.rotated)
+    print(f"{len(all_cases)} cases{' (rotated)' if args.rotated else ''} x {args.starts} "
+          f"starts, seed {args.seed}\n")
     print("| variant | solved | cases not solved every time |\n|---|---|---|")
     for name in names:
-        tasks = [(f, n, k, VARIANTS[name], args.seed) for f, n in all_cases
+        tasks = [(f, n, k, VARIANTS[name], args.seed, args.rotated) for f, n in all_cases
                  for k in range(args.starts)]
         with ProcessPoolExecutor(2) as pool:
             solved = list(pool.map(_solved, tasks, chunksize=2))

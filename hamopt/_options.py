@@ -24,7 +24,7 @@ TRAJECTORY_PER_DIM = 10     # with hops: the first trajectory (benchmarks/tune_h
 TOL = 1e-10
 POLISH_SHARE = 0.2          # of a finite maxfev, kept for the polish
 HOP_DT_FRACTION = 0.2       # a flight's dt as a fraction of the trajectory's (tune_hops.py)
-HOP_DIRECTIONS = ("axes", "random")
+HOP_DIRECTIONS = ("curvature", "axes", "random")
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ import math
 
 import numpy as np
 
-from .._outcomes import Outcome
-from ..dynamics import Particle, run
+from .._outcomes import Outcome, error_for
+from ..dynamics import Particle, regularized, run
+from .directions import curvature_axes, random_basis
 
 _MIN_RELATIVE_CLIMB = 1e-3
 _CLIMB_GROWTH = 2.0
@@ -48,6 +49,7 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
     failed_sweeps = 0
     while failed_sweeps < options.hop_patience:
         improved = False
+        basis = _sweep_basis(state, objective, options, rng)
         for axis in rng.permutation(n):
             if state.nhops >= options.hops:
                 return Outcome.SEARCH_ENDED
@@ -55,7 +57,7 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
                 return Outcome.MAXFEV_REACHED
             if state.nit >= options.maxiter:
                 return Outcome.MAXITER_REACHED
-            p0 = p_size * _direction(options.hop_directions, rng, n, axis)
+            p0 = p_size * _direction(basis, rng, n, axis)
             state.hop_climb = climb
             settings = options.flight(F0=state.fun - options.hop_gap * climb,
                                       maxiter=min(state.nit + options.hop_steps, options.maxiter))
@@ -78,14 +80,47 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
     return Outcome.SEARCH_ENDED
 
 
-def _direction(kind, rng, n, axis):
-    """A unit vector: along ``axis`` in a random sense, or uniformly random."""
-    if kind == "random":
-        z = rng.standard_normal(n)
-        return z / np.linalg.norm(z)
-    direction = np.zeros(n)
-    direction[axis] = 1.0 if rng.random() < 0.5 else -1.0
-    return direction
+def _sweep_basis(state, objective, options, rng):
+    """The sweep's directions as columns: the curvature axes at the best point
+    (directions.py), a random basis, or None for the coordinate axes. Without
+    the budget for the curvature, or where a gradient was not finite: a random
+    basis."""
+    n = state.x.size
+    if options.hop_directions == "axes":
+        return None
+    if options.hop_directions == "curvature" and state.nfev + (2 * n + 1) * objective.fev_per_step <= options.maxfev:
+        basis = curvature_axes(lambda y: _probe(state, objective, options, y), state.x,
+                               state.jac, options.hop_dt, rng,
+                               exact_gradient=objective.fev_per_step == 1, box=options.box)
+        if basis is not None:
+            return basis
+    return random_basis(rng, n)
+
+
+def _probe(state, objective, options, y):
+    """F and grad F (with the weight-decay term) at y, counted; a lower point is kept."""
+    f, g = objective.value_and_grad(y.copy())
+    state.nfev += objective.fev_per_step
+    state.njev += 1
+    g = np.asarray(g, dtype=float)
+    if g.shape != y.shape:
+        raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
+    f = regularized(float(f), y, options.weight_decay)
+    g = g + options.weight_decay * y
+    if math.isfinite(f) and f < state.fun and np.all(np.isfinite(g)):
+        state.x, state.fun, state.jac = y.copy(), f, g.copy()
+    return f, g
+
+
+def _direction(basis, rng, n, axis):
+    """A unit vector: column ``axis`` of ``basis`` (None: the coordinate axis), in a
+    random sense."""
+    if basis is None:
+        direction = np.zeros(n)
+        direction[axis] = 1.0
+    else:
+        direction = basis[:, axis]
+    return direction if rng.random() < 0.5 else -direction
 
 
 def _fly(state, objective, settings, rng, p0, callback, progress):
