@@ -90,8 +90,36 @@ def _parser():
                        help="take the runs of the methods not run now from this runs.json of "
                             "an earlier bench with the same cases, starts, budget and seed")
 
+    bbob = sub.add_parser("bbob", help="COCO's bbob suite (needs: pip install coco-experiment)")
+    bbob.add_argument("--functions", type=_ranges, default=list(range(1, 25)),
+                      help="function numbers, e.g. 1-24 or 1,7,21 (default 1-24)")
+    bbob.add_argument("--dims", type=_dims, default=[2, 5, 10, 20])
+    bbob.add_argument("--instances", type=_ranges, default=list(range(4, 9)),
+                      help="default 4-8 (instances 1-3 are kept out of all tuning)")
+    bbob.add_argument("--methods", type=_comma_list(method_names(everything=True), "method"),
+                      default=["hamopt", "cma_es", "lbfgsb", "bfgs", "basinhopping",
+                               "dual_annealing"])
+    bbob.add_argument("--budget-per-dim", type=_positive_int, default=1000)
+    bbob.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1)
+    bbob.add_argument("--seed", type=int, default=0)
+    bbob.add_argument("--out", default="hamopt-bbob", help="folder for the table and plots")
+    bbob.add_argument("--reuse", metavar="RUNS_JSON",
+                      help="take the runs of the methods not run now from this runs.json")
+
     sub.add_parser("list", help="list the built-in test functions")
     return parser
+
+
+def _ranges(text):
+    """'1-5,7' -> [1, 2, 3, 4, 5, 7]."""
+    out = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            out.extend(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers and ranges like 1-5,7, got {text!r}")
+    return out
 
 
 def main(argv=None):
@@ -101,6 +129,8 @@ def main(argv=None):
         return _list()
     if args.command == "run":
         return _run(parser, args)
+    if args.command == "bbob":
+        return _bbob(args)
     return _bench(args)
 
 
@@ -191,4 +221,36 @@ def _bench(args):
         print(f"Table, runs and plots written to {args.out}/")
     else:
         print(f"Table and runs written to {args.out}/ ({report._PLOT_HINT})")
+    return 0
+
+
+def _bbob(args):
+    from .bench import bbob, report
+    os.makedirs(args.out, exist_ok=True)
+    started = time.perf_counter()
+
+    def progress(done, total):
+        print(f"\r  {done}/{total} runs, {time.perf_counter() - started:.0f} s", end="",
+              file=sys.stderr, flush=True)
+
+    runs = bbob.run_suite(args.functions, args.dims, args.instances, args.methods,
+                          args.budget_per_dim, workers=args.workers, seed=args.seed,
+                          progress=progress)
+    print("", file=sys.stderr)
+    methods = list(args.methods)
+    if args.reuse:
+        wanted = {(r.function, r.dim, r.start) for r in runs}
+        earlier = [r for r in report.load_json(args.reuse) if r.method not in methods
+                   and (r.function, r.dim, r.start) in wanted
+                   and r.budget == args.budget_per_dim * r.dim]
+        methods += sorted({r.method for r in earlier}, key=str)
+        runs += earlier
+    budgets = sorted({100, args.budget_per_dim})
+    text = bbob.markdown_tables(runs, methods, [b for b in budgets if b <= args.budget_per_dim])
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(text)
+    report.save_json(runs, os.path.join(args.out, "runs.json"))
+    print(text)
+    if report.matplotlib_available():
+        bbob.plot_ecdf(runs, methods, os.path.join(args.out, "ecdf.png"))
     return 0

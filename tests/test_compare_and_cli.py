@@ -9,7 +9,7 @@ from hamopt.testfunctions import get
 
 
 def test_counted_problem_counts_points_and_keeps_in_domain_best():
-    problem = CountedProblem(get("sphere"), 2, budget=3)
+    problem = CountedProblem.of(get("sphere"), 2, budget=3)
     x = np.array([1.0, 1.0])
     problem.value(x)
     problem.gradient(x)             # same point: no new evaluation

@@ -31,12 +31,16 @@ class BudgetExhausted(Exception):
 
 
 class CountedProblem:
-    """F and grad F of a test function with an evaluation budget and a record of progress."""
+    """F (and grad F, if given) with an evaluation budget and a record of progress.
 
-    def __init__(self, fn, n, budget):
-        self.fn, self.n, self.budget = fn, n, budget
-        self.lower, self.upper = fn.bounds(n)
-        self.fmin = fn.minimum(n)
+    Without ``grad`` (COCO's problems), every method is given F alone and
+    differentiates it itself: each finite-difference point is an evaluation.
+    """
+
+    def __init__(self, fun, grad, lower, upper, fmin, budget):
+        self.fun, self.grad, self.budget = fun, grad, budget
+        self.lower, self.upper, self.fmin = lower, upper, fmin
+        self.n = lower.size
         self.evaluations = 0
         self.best = math.inf
         self.best_x = None
@@ -56,20 +60,35 @@ class CountedProblem:
             self.best, self.best_x = f, x.copy()
             self.history.append((self.evaluations, f))
 
+    @classmethod
+    def of(cls, fn, n, budget):
+        """The test function ``fn`` (an AnalyticFunction) in dimension n, on its domain."""
+        lower, upper = fn.bounds(n)
+        return cls(fn.fun, fn.grad, lower, upper, fn.minimum(n), budget)
+
     def value(self, x):
         x = np.ascontiguousarray(x, dtype=float)
         self._new_point(x)
-        f = float(self.fn.fun(x))
+        f = float(self.fun(x))
         self._record(x, f)
         return f
 
     def gradient(self, x):
         x = np.ascontiguousarray(x, dtype=float)
         self._new_point(x)
-        return self.fn.grad(x)
+        return self.grad(x)
 
     def value_and_grad(self, x):
         return self.value(x), self.gradient(x)
+
+    def objective(self):
+        """``(fun, jac)`` for a scipy-style minimize: F and grad F together, or F alone
+        (``jac=None``: the method's own finite differences)."""
+        return (self.value, None) if self.grad is None else (self.value_and_grad, True)
+
+    def local_jac(self):
+        """The gradient for a local search inside a global method, or None."""
+        return None if self.grad is None else self.gradient
 
     def random_point(self, rng):
         return rng.uniform(self.lower, self.upper)
@@ -115,7 +134,8 @@ def _hamopt(problem, x0, rng, settings):
     if "hop_dt_per_width" in kwargs:
         kwargs["hop_dt"] = kwargs.pop("hop_dt_per_width") * float(np.max(problem.upper
                                                                           - problem.lower))
-    hamopt.minimize(problem.value_and_grad, x0, jac=True, rng=rng,
+    fun, jac = problem.objective()
+    hamopt.minimize(fun, x0, jac=jac, rng=rng,
                     bounds=list(zip(problem.lower, problem.upper)) if bounded else None,
                     **kwargs)
     if problem.best - problem.fmin <= 1e-12:
@@ -124,17 +144,18 @@ def _hamopt(problem, x0, rng, settings):
 
 @_restarting
 def _bfgs(problem, x0, rng, settings):
-    """scipy BFGS with the analytic gradient, restarted from random points."""
+    """scipy BFGS, restarted from random points."""
     from scipy.optimize import minimize
-    minimize(problem.value_and_grad, x0, jac=True, method="BFGS")
+    fun, jac = problem.objective()
+    minimize(fun, x0, jac=jac, method="BFGS")
 
 
 @_restarting
 def _lbfgsb(problem, x0, rng, settings):
     """scipy L-BFGS-B on the domain's box, restarted from random points."""
     from scipy.optimize import minimize
-    minimize(problem.value_and_grad, x0, jac=True, method="L-BFGS-B",
-             bounds=list(zip(problem.lower, problem.upper)))
+    fun, jac = problem.objective()
+    minimize(fun, x0, jac=jac, method="L-BFGS-B", bounds=list(zip(problem.lower, problem.upper)))
 
 
 @_restarting
@@ -142,8 +163,9 @@ def _basinhopping(problem, x0, rng, settings):
     """scipy basinhopping, L-BFGS-B with the gradient, step 5% of the domain width."""
     from scipy.optimize import basinhopping
     width = float(np.mean(problem.upper - problem.lower))
-    basinhopping(problem.value_and_grad, x0, niter=10**9, stepsize=0.05 * width, rng=rng,
-                 minimizer_kwargs=dict(method="L-BFGS-B", jac=True,
+    fun, jac = problem.objective()
+    basinhopping(fun, x0, niter=10**9, stepsize=0.05 * width, rng=rng,
+                 minimizer_kwargs=dict(method="L-BFGS-B", jac=jac,
                                        bounds=list(zip(problem.lower, problem.upper))))
 
 
@@ -152,7 +174,7 @@ def _dual_annealing(problem, x0, rng, settings):
     """scipy dual_annealing, its local search given the gradient."""
     from scipy.optimize import dual_annealing
     dual_annealing(problem.value, list(zip(problem.lower, problem.upper)), x0=x0, rng=rng,
-                   maxfun=problem.remaining, minimizer_kwargs=dict(jac=problem.gradient))
+                   maxfun=problem.remaining, minimizer_kwargs=dict(jac=problem.local_jac()))
 
 
 @_restarting
@@ -255,24 +277,32 @@ def run_one(function, dim, method, start, budget, seed=0, settings=None, rotated
     the same starts.
     """
     fn = testfunctions.rotated(function, dim) if rotated else testfunctions.get(function)
-    problem = CountedProblem(fn, dim, budget)
+    problem = CountedProblem.of(fn, dim, budget)
     # The start depends on the case and the start number only: the same for every method.
     case = [seed, start, dim] + [ord(ch) for ch in function]
     x0 = problem.random_point(np.random.default_rng(case))
     rng = np.random.default_rng(case + [ord(ch) for ch in method])
+    runner, own = runner_of(method, FAMILY.get(function, "multimodal"))
+    run_until_spent(runner, problem, x0, rng, dict(own if settings is None else settings))
+    return Run(function, dim, method, start, budget, problem.fmin, problem.best,
+               problem.evaluations, {t: problem.evaluations_to(t) for t in TARGETS}, rotated)
+
+
+def runner_of(method, family="multimodal"):
+    """(the function that runs ``method``, its own settings)."""
     if method == "hamopt_tuned":
-        runner, own = METHODS["hamopt"], TUNED[FAMILY.get(function, "multimodal")]
-    elif method in VARIANTS:
-        runner, own = METHODS["hamopt"], VARIANTS[method]
-    else:
-        runner, own = METHODS[method], {}
-    settings = dict(own if settings is None else settings)
+        return METHODS["hamopt"], TUNED[family]
+    if method in VARIANTS:
+        return METHODS["hamopt"], VARIANTS[method]
+    return METHODS[method], {}
+
+
+def run_until_spent(runner, problem, x0, rng, settings):
+    """Run a method (with its restarts) until the budget is spent or it gives up."""
     try:
         runner(problem, x0, rng, settings)
     except BudgetExhausted:
         pass
-    return Run(function, dim, method, start, budget, problem.fmin, problem.best,
-               problem.evaluations, {t: problem.evaluations_to(t) for t in TARGETS}, rotated)
 
 
 def cases(functions, dims, rotated=False):
@@ -294,16 +324,21 @@ def cases(functions, dims, rotated=False):
 def run_suite(functions, dims, methods, starts, budget, workers=2, seed=0, progress=None,
               rotated=False):
     """Every method from every start on every case, in ``workers`` processes; a list of Runs."""
-    from concurrent.futures import ProcessPoolExecutor
     tasks = [(f, n, m, k, budget, seed, None, rotated) for f, n in cases(functions, dims, rotated)
              for m in methods for k in range(starts)]
-    runs = []
+    return map_tasks(_run_task, tasks, workers, progress)
+
+
+def map_tasks(function, tasks, workers, progress=None):
+    """[function(task) for task in tasks], in ``workers`` spawned processes, in order."""
+    from concurrent.futures import ProcessPoolExecutor
+    results = []
     if workers <= 1:
         for task in tasks:
-            runs.append(run_one(*task))
+            results.append(function(task))
             if progress:
-                progress(len(runs), len(tasks))
-        return runs
+                progress(len(results), len(tasks))
+        return results
     # One BLAS thread per worker: scipy's small linear algebra in several processes
     # otherwise oversubscribes the cores (measured: the quick suite took 6x longer).
     # Spawned workers read these variables when they import numpy.
@@ -312,17 +347,17 @@ def run_suite(functions, dims, methods, starts, budget, workers=2, seed=0, progr
     try:
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            for run in pool.map(_run_task, tasks, chunksize=4):
-                runs.append(run)
+            for result in pool.map(function, tasks, chunksize=4):
+                results.append(result)
                 if progress:
-                    progress(len(runs), len(tasks))
+                    progress(len(results), len(tasks))
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return runs
+    return results
 
 
 _BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")

@@ -2,22 +2,27 @@
 
 After the first trajectory and its polish, the search goes on from the best
 point ``x_b`` (``F_b = F(x_b)``) in *flights*. A flight is a new particle at
-``x_b`` whose momentum points along one coordinate axis (``hop_directions=
-"axes"``) or a random direction (``"random"``), with the energy to climb
-``B`` above ``F_b``: ``F0 = F_b - r B`` and ``1 + |p0|^2 = (1 + 1/r)^eta``, so
-that the highest reachable value is ``F0 + (F_b - F0)(1 + |p0|^2)^(1/eta) =
-F_b + B`` (eq. 15; ``r`` is ``hop_gap``). Where the landscape is separable
-near ``x_b`` (the gradient of the other coordinates vanishes at a minimum),
-an axis flight stays on its axis: it scans that coordinate across every
-barrier lower than ``B`` and slows down (eq. 2) at the bottom of every well it
+``x_b`` whose momentum points along one of ``n`` orthonormal directions, with
+the energy to climb ``B`` above ``F_b``: ``F0 = F_b - r B`` and
+``1 + |p0|^2 = (1 + 1/r)^eta``, so that the highest reachable value is
+``F0 + (F_b - F0)(1 + |p0|^2)^(1/eta) = F_b + B`` (eq. 15; ``r`` is
+``hop_gap``). The directions (``directions.py``) are the principal axes of
+the curvature near ``x_b`` (``hop_directions="curvature"``), the coordinate
+axes (``"axes"``) or a random basis (``"random"``). Where the landscape is
+separable in those directions near ``x_b`` (the force across them vanishes at
+a minimum), a flight stays on its line: it scans it across every barrier
+lower than ``B`` and slows down (eq. 2) at the bottom of every well it
 crosses. A flight ends after ``hop_steps`` steps, or as soon as ``F`` falls
 below its ``F0``; if it found a point below ``F_b``, the polish continues from
 there and the search moves to the result.
 
-A *sweep* flies every axis once, in random order, each in a random sense. A
-sweep that finds no new best point doubles ``B``; ``hop_patience`` such sweeps
-in a row end the search. ``B`` starts at ``F(x0) - F_b`` (the drop the first
-trajectory and polish achieved), at least ``1e-3 max(1, |F_b|)``.
+A *sweep* takes every direction once, in random order, first in a random
+sense and, if that flight found nothing, in the other: one flight cannot
+reach the wells behind it before it turns, unless a wall (a bound at right
+angles to it) sends it back. A sweep that finds no new best point doubles
+``B``; ``hop_patience`` such sweeps in a row end the search. ``B`` starts at
+``F(x0) - F_b`` (the drop the first trajectory and polish achieved), at least
+``1e-3 max(1, |F_b|)``.
 """
 import math
 
@@ -51,33 +56,45 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
         improved = False
         basis = _sweep_basis(state, objective, options, rng)
         for axis in rng.permutation(n):
-            if state.nhops >= options.hops:
-                return Outcome.SEARCH_ENDED
-            if state.nfev + objective.fev_per_step > options.maxfev:
-                return Outcome.MAXFEV_REACHED
-            if state.nit >= options.maxiter:
-                return Outcome.MAXITER_REACHED
-            p0 = p_size * _direction(basis, rng, n, axis)
-            state.hop_climb = climb
-            settings = options.flight(F0=state.fun - options.hop_gap * climb,
-                                      maxiter=min(state.nit + options.hop_steps, options.maxiter))
-            outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
-            state.nhops += 1
-            state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
-            if found:
-                improved = True
-                if options.polish:
-                    polish(state)
-                if options.target_given and state.fun - options.F0 <= options.tol:
-                    return Outcome.POLISHED_TO_TOL
-            if outcome in _ENDS_SEARCH:
-                return outcome
+            direction = p_size * _direction(basis, rng, n, axis)
+            for p0 in (direction, -direction):  # the other way only if the first found nothing
+                stop = _limit_reached(state, objective, options)
+                if stop is not None:
+                    return stop
+                state.hop_climb = climb
+                settings = options.flight(
+                    F0=state.fun - options.hop_gap * climb,
+                    maxiter=min(state.nit + options.hop_steps, options.maxiter))
+                outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
+                state.nhops += 1
+                state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
+                if found:
+                    improved = True
+                    if options.polish:
+                        polish(state)
+                    if options.target_given and state.fun - options.F0 <= options.tol:
+                        return Outcome.POLISHED_TO_TOL
+                if outcome in _ENDS_SEARCH:
+                    return outcome
+                if found:
+                    break
         if improved:
             failed_sweeps = 0
         else:
             failed_sweeps += 1
             climb *= _CLIMB_GROWTH
     return Outcome.SEARCH_ENDED
+
+
+def _limit_reached(state, objective, options):
+    """The Outcome that ends the search before the next flight, or None."""
+    if state.nhops >= options.hops:
+        return Outcome.SEARCH_ENDED
+    if state.nfev + objective.fev_per_step > options.maxfev:
+        return Outcome.MAXFEV_REACHED
+    if state.nit >= options.maxiter:
+        return Outcome.MAXITER_REACHED
+    return None
 
 
 def _sweep_basis(state, objective, options, rng):
