@@ -17,8 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 VARIANTS = {
     "defaults": {},
     "axis directions": {"hop_directions": "axes"},
-    "axis directions, hop_steps=50": {"hop_directions": "axes", "hop_steps": 50},
-    "curvature directions, hop_steps=50": {"hop_directions": "curvature", "hop_steps": 50},
+    "axis directions hop_steps=50": {"hop_directions": "axes", "hop_steps": 50},
+    "curvature directions hop_steps=50": {"hop_directions": "curvature", "hop_steps": 50},
     "curvature directions": {"hop_directions": "curvature"},
     "random directions": {"hop_directions": "random"},
     "hops=0 (trajectory + polish)": {"hops": 0},
