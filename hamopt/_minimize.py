@@ -17,7 +17,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
              hop_steps=100, hop_patience=3, hop_dt=None, hop_gap=0.1,
-             hop_directions="axes", maxiter=None, maxfev=None, tol=None, rng=None,
+             hop_directions="curvature", restarts=None, maxiter=None, maxfev=None, tol=None,
+             rng=None,
              callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -30,10 +31,11 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     The search has three parts: a first trajectory from ``x0`` of
     ``trajectory_steps`` steps; the polish (L-BFGS-B) from its best point; and
     the *hop search*, short flights from the best point with the momentum
-    along one coordinate axis at a time, each polished when it finds a lower
-    value, until ``hop_patience`` sweeps over all axes find nothing new (see
-    Notes). ``hops=0`` keeps only the first trajectory (of ``maxiter`` steps)
-    and the polish.
+    along one principal axis of the local curvature at a time, each polished
+    when it finds a lower value, until ``hop_patience`` sweeps over all ``n``
+    axes find nothing new (see Notes). With a finite ``maxfev``, the three
+    parts run again from fresh points until it is spent. ``hops=0`` keeps only
+    the first trajectory (of ``maxiter`` steps) and the polish.
 
     Parameters
     ----------
@@ -111,8 +113,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         Leapfrog steps of one flight at most. Default 100.
     hop_patience : int, optional
         The hop search ends after this many sweeps in a row (a flight along
-        every axis) without a new best point; each of them doubles the height
-        the flights can climb. Default 3.
+        every direction, both ways if the first found nothing) without a new
+        best point; each of them doubles the height the flights can climb.
+        Default 3.
     hop_dt : float, optional
         Time step of the flights. Default ``dt / 5`` (without bounds and
         without a given ``dt``: ``0.04 max(1, max|x0|)``, the value for the box
@@ -121,9 +124,21 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``r``: a flight's ``F(x_b) - F0`` as a fraction of the height ``B`` it
         can climb (eq. 15). Small values slow the flight down more at the
         bottom of the wells it crosses. Default 0.1.
-    hop_directions : {"axes", "random"}, optional
-        The flights' directions: the coordinate axes, in random order and
-        sense (default), or uniformly random unit vectors.
+    hop_directions : {"curvature", "axes", "random"}, optional
+        The flights' directions, a new orthonormal basis for every sweep:
+        ``"curvature"`` (default), the eigenvectors of the Hessians at the
+        best point and at a random nearby point summed (eq. 16, by
+        differences of ``2 n + 1`` gradients a sweep), which turn with the
+        problem, so the search does as well in any coordinate system;
+        ``"axes"``, the coordinate axes (best only when the problem is
+        separable in its own coordinates); ``"random"``, a random basis.
+    restarts : int, optional
+        How many times the whole search (trajectory, polish, hop search)
+        starts again from a fresh point after the hop search ended by
+        itself: uniform in ``bounds`` if they are finite, else uniform in
+        ``x0 +- max(1, max|x0|)``. Default: as often as a finite ``maxfev``
+        allows (each restart needs at least 100 steps' evaluations), none
+        without ``maxfev``. The result is the best point of all of them.
     maxiter : int, optional
         Maximum number of leapfrog steps in all (the first trajectory and the
         flights). Default: no limit with hops (the hop search ends by itself),
@@ -167,8 +182,11 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``n_stall_bounces``; ``F0`` (its last value), ``F0_history`` (rows of
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
         These diagnostics describe the first trajectory. Of the hop search:
-        ``nhops``, the flights flown, and ``hop_climb``, the height ``B`` above
-        the best value the last flights could climb (NaN without hops);
+        ``nhops``, the flights flown; ``curvature_njev``, the gradients spent
+        on the flights' directions (eq. 16); ``nrestarts``, the fresh starts
+        (each costs one evaluation before its trajectory); ``hop_climb``,
+        the height ``B`` above the best value the last flights could climb
+        (NaN without hops);
         ``n_nonfinite_stops``, the trajectories and flights that ended at a
         non-finite F or gradient (with hops these do not end the search, and
         status 3 is only returned with ``hops=0``).
@@ -187,24 +205,28 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     The algorithm is described in docs/algorithm.rst: eq. 2 for the
     dynamics, eqs. 6-7 for the leapfrog, eq. 9 for the energy restore,
     eqs. 10-11 for the bounces, eq. 12 for weight decay, eq. 13 for the walls,
-    eq. 14 for the adaptive F0 and eq. 15 for the flights. The initial
+    eq. 14 for the adaptive F0, eq. 15 for the flights and eq. 16 for their
+    directions. The initial
     momentum points along ``-grad F(x0)`` (a random unit direction if the
     gradient vanishes; eq. 4).
 
     The hop search: a flight starts at the best point ``x_b`` with
     ``F0 = F(x_b) - B/10`` and ``|p0|`` set so that it can climb to
-    ``F(x_b) + B`` (eq. 15), ``p0`` along one coordinate axis, and ``dt/5``
-    (without bounds and a given ``dt``: ``0.04 max(1, max|x0|)``, the value
-    for the box ``[-max|x0|, max|x0|]^n``). At
-    a minimum of a separable function the other coordinates feel no force, so
-    the flight scans its own coordinate across every barrier lower than ``B``
-    and slows down at the bottom of every well (eq. 2). It stops after
-    ``hop_steps`` steps or once ``F < F0``; if it found a value below
-    ``F(x_b)``, the polish starts there. ``B`` starts at ``F(x0) - F(x_b)``
+    ``F(x_b) + B`` (eq. 15), ``p0`` along one direction of the sweep's basis,
+    and ``dt/5`` (without bounds and a given ``dt``: ``0.04 max(1,
+    max|x0|)``, the value for the box ``[-max|x0|, max|x0|]^n``). For a
+    separable function in any rotated frame the curvature directions are the
+    function's own axes (eq. 16): at a minimum the other directions feel no
+    force, so the flight scans one coordinate of the landscape across every
+    barrier lower than ``B`` and slows down at the bottom of every well
+    (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
+    found a value below ``F(x_b)``, the polish starts there, otherwise the
+    same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``
     and doubles after every sweep without a new best point. On the benchmark
-    suite (39 cases x 5 starts, 10,000 evaluations) the axis flights solved
-    183 of 195 runs, flights in random directions 143, and no hop search 144
-    (``benchmarks/tune_hops.py``; README).
+    suite turned by random rotations (33 cases x 5 starts, 10,000
+    evaluations, ``benchmarks/tune_hops.py --rotated``) the curvature
+    directions solved 150 of 165 runs and the coordinate axes 129; on the
+    suite as given (39 cases) 176 and 175 of 195 (README).
 
     The defaults (``eta=1``, ``dt=max(1, max|x0|)``, ``deltaE=1``,
     ``nu=1e-5``) are those that solved the most of 50 runs (sphere and
@@ -231,7 +253,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
-        hop_directions=hop_directions, maxiter=maxiter, maxfev=maxfev, tol=tol)
+        hop_directions=hop_directions, restarts=restarts, maxiter=maxiter, maxfev=maxfev,
+        tol=tol)
     objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
     res = solve(objective, x0, options, np.random.default_rng(rng), step_callback(callback),
                 progress)

@@ -61,17 +61,19 @@ class Options:
     hop_dt: float
     hop_gap: float
     hop_directions: str
+    restarts: float
 
     @property
     def target_given(self):
         return self.F0 is not None
 
-    def trajectory(self):
-        """The first trajectory's particle settings."""
+    def trajectory(self, start_nit=0):
+        """A trajectory's particle settings (from x0, or from a fresh point at step
+        ``start_nit`` of the run)."""
         return Settings(F0=self.F0, eta=self.eta, dt=self.dt, deltaE=self.deltaE, nu=self.nu,
                         gamma=self.gamma, weight_decay=self.weight_decay, tol=self.tol,
                         energy_restore=self.energy_restore,
-                        maxiter=min(self.trajectory_steps, self.maxiter),
+                        maxiter=min(start_nit + self.trajectory_steps, self.maxiter),
                         maxfev=self.dynamics_maxfev, bounce_every=self.bounce_every,
                         stall_bounce=self.stall_bounce, box=self.box)
 
@@ -83,8 +85,8 @@ class Options:
 
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
-                      hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, maxiter,
-                      maxfev, tol):
+                      hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
+                      maxiter, maxfev, tol):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -117,7 +119,9 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         trajectory_steps=trajectory_steps, polish=polish, hops=hops,
         hop_steps=_count("hop_steps", hop_steps, minimum=1),
         hop_patience=_count("hop_patience", hop_patience, minimum=1),
-        hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions)
+        hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
+        restarts=(math.inf if math.isfinite(maxfev) and hops != 0 else 0) if restarts is None
+        else _count("restarts", restarts, minimum=0))
 
 
 def _time_steps(x0, box, dt, hop_dt):
@@ -155,3 +159,13 @@ def _count(name, value, *, minimum):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def fresh_point(x0, box, rng):
+    """A restart's starting point: uniform in the box if it is finite, else uniform in
+    ``x0 +- max(1, max|x0|)`` (the scale the defaults take from x0), inside the box."""
+    if box is not None and np.all(np.isfinite(box[0])) and np.all(np.isfinite(box[1])):
+        return rng.uniform(box[0], box[1])
+    scale = max(1.0, float(np.max(np.abs(x0))))
+    x = x0 + rng.uniform(-scale, scale, x0.size)
+    return x if box is None else np.clip(x, box[0], box[1])

@@ -4,12 +4,17 @@ A run is (1) the first trajectory from x0, (2) the polish from its best
 point, (3) the hop search (``search.flights``). Each stage updates the
 ``SearchState`` and returns an ``Outcome``; ``_result`` turns the final state
 and outcome into the ``OptimizeResult``, the only place a result is made.
+When the hop search ends by itself and budget (a finite ``maxfev``) remains,
+the three stages run again from a fresh point (``restarts``), each restart in
+a state of its own that continues the run's counts and is folded into the
+run's state when it ends.
 """
 import math
 
 import numpy as np
 from scipy.optimize import OptimizeResult
 
+from ._options import fresh_point
 from ._outcomes import Outcome, attach_result, error_for, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
@@ -31,6 +36,7 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
     state.take_counts(particle)
     try:
         outcome = _stages(state, particle, objective, options, rng, callback, progress)
+        outcome = _restarts(state, outcome, objective, x0, options, rng, callback, progress)
     except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
         attach_result(exc, _result(state, particle, Outcome.INTERRUPTED, options))
         raise
@@ -58,6 +64,45 @@ def _stages(state, particle, objective, options, rng, callback, progress):
                              lambda s: polish_stage(s, objective, options), callback, progress)
     return outcome
 
+
+
+def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
+    """Run the stages again from fresh points while the search keeps ending by itself
+    and the budget allows a trajectory and its polish; returns the last Outcome."""
+    done = 0
+    fev = objective.fev_per_step
+    while (outcome == Outcome.SEARCH_ENDED and done < options.restarts
+           and best.nfev + _RESTART_MIN_STEPS * fev <= options.maxfev
+           and best.nit + _RESTART_MIN_STEPS <= options.maxiter):
+        done += 1
+        best.nrestarts += 1
+        x = fresh_point(x0, options.box, rng)
+        f, g = objective.value_and_grad(x.copy())
+        best.nfev, best.njev = best.nfev + fev, best.njev + 1
+        f, g = float(f), np.asarray(g, dtype=float)
+        if g.shape != x.shape:
+            return Outcome.BAD_GRADIENT_SHAPE
+        if not (math.isfinite(f) and np.all(np.isfinite(g))):
+            best.n_nonfinite_stops += 1
+            continue
+        particle = Particle(x, f, g, options.trajectory(best.nit), fev, rng,
+                            counts=(best.nit, best.nfev, best.njev))
+        state = SearchState(x=particle.x_best, fun=particle.f_best, jac=particle.jac_best,
+                            f_start=particle.f_best, nit=best.nit, nfev=best.nfev,
+                            njev=best.njev)
+        if state.fun < best.fun:
+            best.x, best.fun, best.jac = state.x, state.fun, state.jac
+        try:
+            outcome = _stages(state, particle, objective, options, rng, callback, progress)
+        finally:
+            best.absorb(state)
+        if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
+            return Outcome.POLISHED_TO_TOL
+    return outcome
+
+
+# A restart needs the budget for at least this many steps (the trajectory and polish).
+_RESTART_MIN_STEPS = 100
 
 
 def _first_trajectory(state, particle, objective, options, callback, progress):
@@ -89,6 +134,7 @@ def _result(state, particle, outcome, options):
         nit=state.nit, nfev=state.nfev, njev=state.njev,
         status=status, success=(status == 0), message=message,
         polish_nfev=state.polish_nfev, polish_njev=state.polish_njev, nhops=state.nhops,
+        curvature_njev=state.curvature_njev, nrestarts=state.nrestarts,
         hop_climb=state.hop_climb, n_nonfinite_stops=state.n_nonfinite_stops,
         **particle.diagnostics())
 

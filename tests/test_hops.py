@@ -144,7 +144,8 @@ def test_without_bounds_flights_take_their_step_from_the_start_scale():
     defaults = dict(F0=None, eta=1.0, deltaE=1.0, energy_restore=True, nu=0.0, gamma=0.0,
                     bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
                     trajectory_steps=None, hops=None, hop_steps=100, hop_patience=3,
-                    hop_gap=0.1, hop_directions="axes", maxiter=None, maxfev=None, tol=None)
+                    hop_gap=0.1, hop_directions="axes", restarts=None, maxiter=None,
+                    maxfev=None, tol=None)
     scale = np.abs(x0).max()
     free = validated_options(x0, None, dt=None, hop_dt=None, **defaults)
     assert free.dt == scale and free.hop_dt == pytest.approx(0.04 * scale)

@@ -51,10 +51,10 @@ def test_counts_equal_real_calls(jac_mode):
     jac_arg = {"callable": jac, "true": True, "none": None}[jac_mode]
     res = hamopt.minimize(fun, [-1.2, 1.0], jac=jac_arg, rng=0, maxiter=40, tol=0.0)
     assert res.nfev == calls["fun"]
-    # One gradient per step and at x0, plus the polish's (each call of fun gives one
-    # with jac=True; each forward-difference gradient is one).
+    # One gradient per step and at x0, plus the polish's and the flights' directions'
+    # (each call of fun gives one with jac=True; each forward-difference gradient is one).
     assert res.njev == (calls["jac"] if jac_mode == "callable"
-                        else res.nit + 1 + res.polish_njev)
+                        else res.nit + 1 + res.polish_njev + res.curvature_njev)
     assert res.nit == 40 and res.polish_njev > 0
 
 

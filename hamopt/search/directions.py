@@ -1,4 +1,4 @@
-"""The flights' directions: the principal axes of the curvature, which need no special axes.
+"""The flights' directions: the principal axes of the curvature (docs/algorithm.rst, eq. 16).
 
 A sweep of the hop search flies along ``n`` orthonormal directions. Along
 the coordinate axes (``hop_directions="axes"``) it wins on separable

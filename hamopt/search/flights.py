@@ -119,6 +119,7 @@ def _probe(state, objective, options, y):
     f, g = objective.value_and_grad(y.copy())
     state.nfev += objective.fev_per_step
     state.njev += 1
+    state.curvature_njev += 1
     g = np.asarray(g, dtype=float)
     if g.shape != y.shape:
         raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)

@@ -22,6 +22,8 @@ class SearchState:
     polish_nfev: int = 0
     polish_njev: int = 0
     nhops: int = 0
+    curvature_njev: int = 0
+    nrestarts: int = 0
     hop_climb: float = math.nan
     n_nonfinite_stops: int = 0
 
@@ -39,3 +41,16 @@ class SearchState:
             self.x, self.fun, self.jac = particle.x_best, particle.f_best, particle.jac_best
             return True
         return False
+
+    def absorb(self, other):
+        """Fold in a restart's search, which continued this run's counts."""
+        self.nit, self.nfev, self.njev = other.nit, other.nfev, other.njev
+        self.polish_nfev += other.polish_nfev
+        self.polish_njev += other.polish_njev
+        self.nhops += other.nhops
+        self.curvature_njev += other.curvature_njev
+        self.n_nonfinite_stops += other.n_nonfinite_stops
+        if not math.isnan(other.hop_climb):
+            self.hop_climb = other.hop_climb
+        if other.fun < self.fun:
+            self.x, self.fun, self.jac = other.x, other.fun, other.jac

@@ -1,0 +1,40 @@
+"""The Morse-cluster objectives of the benchmark."""
+import numpy as np
+import pytest
+from scipy.optimize import check_grad, minimize
+
+from hamopt.bench import clusters
+
+PHI = (1 + 5 ** 0.5) / 2
+
+
+def _relaxed(points):
+    x = np.asarray(points, dtype=float).ravel()
+    return minimize(clusters.morse_energy, x, jac=clusters.morse_gradient, method="BFGS",
+                    options=dict(gtol=1e-10)).fun
+
+
+def test_gradient_matches_the_energy():
+    x = np.random.default_rng(0).uniform(-1.5, 1.5, 3 * 9)
+    assert check_grad(clusters.morse_energy, clusters.morse_gradient, x) < 1e-5 * np.linalg.norm(
+        clusters.morse_gradient(x))
+
+
+def test_a_pair_at_the_equilibrium_distance_has_energy_minus_one():
+    assert clusters.morse_energy(np.array([0.0, 0, 0, 1, 0, 0])) == pytest.approx(-1.0)
+
+
+def test_the_octahedron_and_the_icosahedron_relax_to_the_published_minima():
+    octahedron = np.vstack([np.eye(3), -np.eye(3)]) / np.sqrt(2)
+    assert _relaxed(octahedron) == pytest.approx(clusters.MINIMA[6], abs=1e-4)
+    shell = np.array([[0, s1, s2 * PHI] for s1 in (1, -1) for s2 in (1, -1)], dtype=float)
+    icosahedron = np.vstack([shell, np.roll(shell, 1, axis=1), np.roll(shell, 2, axis=1)])
+    icosahedron /= np.linalg.norm(icosahedron[0])
+    assert _relaxed(np.vstack([[0, 0, 0], icosahedron])) == pytest.approx(
+        clusters.MINIMA[13], abs=1e-4)
+
+
+def test_a_benchmark_run_counts_and_reports():
+    run = clusters.run_one(5, "lbfgsb", 0, 400)
+    assert run.evaluations == 400 and run.dim == 15
+    assert run.best >= clusters.MINIMA[5] - 1e-3
