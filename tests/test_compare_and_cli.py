@@ -83,6 +83,20 @@ def test_cli_bench_writes_table(tmp_path, capsys):
         assert (out / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", plot
 
 
+def test_cli_bench_rotated_runs_the_rotatable_functions_turned(tmp_path):
+    import json
+    out = tmp_path / "rotated"
+    assert _cli.main(["bench", "--rotated", "--functions", "rastrigin,schwefel", "--dims", "3",
+                      "--methods", "lbfgsb,hamopt_unbounded", "--starts", "2", "--budget",
+                      "150", "--workers", "1", "--out", str(out)]) == 0
+    runs = json.loads((out / "runs.json").read_text())
+    assert {r["function"] for r in runs} == {"rastrigin"}  # Schwefel is not rotated
+    assert all(r["rotated"] for r in runs) and len(runs) == 4
+    plain = run_one("rastrigin", 3, "lbfgsb", 0, 150)
+    turned = run_one("rastrigin", 3, "lbfgsb", 0, 150, rotated=True)
+    assert plain.best != turned.best  # the same start, a different landscape
+
+
 def test_the_test_extra_brings_every_peer():
     """cma (the CMA-ES peer) is in the test extra: every method of the comparison runs in CI."""
     assert "cma_es" in method_names()
