@@ -103,7 +103,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         include that term. Default 0.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
-        polish. Default ``10 * n`` (with ``hops=0``: all of ``maxiter``).
+        polish. Default: 0 with ``F0=None`` (the search starts with the
+        polish: a first trajectory changed nothing on the benchmarks but its
+        cost; README), ``10 * n`` with a given ``F0``, all of ``maxiter`` with
+        ``hops=0``.
     hops : int, optional
         Maximum number of hop flights after the first polish. Default: no
         limit other than ``hop_patience``, ``maxiter`` and ``maxfev`` when

@@ -20,7 +20,10 @@ from .dynamics import Settings
 DT_SCALE = 1.0              # dt = 1.0 * max(1, max|x0_i|) without a box
 DT_BOX_FRACTION = 0.1       # dt = 0.1 * the widest finite side of the box
 MAXITER_PER_DIM = 30        # hops=0: one trajectory of 30 n steps, then the polish
-TRAJECTORY_PER_DIM = 10     # with hops: the first trajectory (benchmarks/tune_hops.py)
+TRAJECTORY_PER_DIM = 10     # with hops and a given F0: the first trajectory's length
+# With hops and F0=None the search starts with the polish: a first trajectory of 10 n
+# steps changed the solved runs by +-1 of 360 and cost bbob at 100 d half its hits
+# (benchmarks/results/ablation.md, ablation_rotated.md, bbob_tuning.md).
 TOL = 1e-10
 POLISH_SHARE = 0.2          # of a finite maxfev, kept for the polish
 HOP_DT_FRACTION = 0.2       # a flight's dt as a fraction of the trajectory's (tune_hops.py)
@@ -97,7 +100,8 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
     else:
         maxiter = _count("maxiter", maxiter, minimum=0)
     if trajectory_steps is None:
-        trajectory_steps = TRAJECTORY_PER_DIM * x0.size if hops != 0 else math.inf
+        trajectory_steps = (math.inf if hops == 0 else 0 if F0 is None
+                            else TRAJECTORY_PER_DIM * x0.size)
     else:
         trajectory_steps = _count("trajectory_steps", trajectory_steps, minimum=0)
     if hop_directions not in HOP_DIRECTIONS:

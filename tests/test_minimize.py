@@ -66,7 +66,7 @@ def test_maxfev_respected_with_finite_differences():
 
 
 def test_same_rng_same_result_bit_for_bit():
-    kwargs = dict(jac=rosen_der, nu=0.1, bounce_every=5, rng=42, maxiter=300, tol=0.0)
+    kwargs = dict(jac=rosen_der, nu=0.1, bounce_every=5, rng=42, maxiter=300, tol=0.0, hops=0)
     a = hamopt.minimize(rosen, [-1.2, 1.0, 0.7], **kwargs)
     b = hamopt.minimize(rosen, [-1.2, 1.0, 0.7], **kwargs)
     assert_array_equal(a.x, b.x)
@@ -78,7 +78,8 @@ def test_same_rng_same_result_bit_for_bit():
 
 def test_generator_rng_is_used_and_advanced():
     rng = np.random.default_rng(7)
-    hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, nu=0.1, rng=rng, maxiter=10, tol=0.0)
+    hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, nu=0.1, rng=rng, maxiter=10, tol=0.0,
+                    hops=0)
     fresh = np.random.default_rng(7)
     fresh.standard_normal(2 * 10)
     assert rng.standard_normal() == fresh.standard_normal()
@@ -215,3 +216,15 @@ def test_keyboard_interrupt_keeps_best_point():
         hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, rng=0)
     assert info.value.result.fun == min(calls[:-1])
     assert "Interrupted by KeyboardInterrupt" in info.value.result.message
+
+
+@pytest.mark.parametrize("path", ["python", "nopython"])
+def test_the_callback_sees_every_step_the_last_one_too(path):
+    from hamopt.testfunctions import get
+    fn = get("rosenbrock")
+    fun, jac = (fn.fun, fn.grad) if path == "nopython" else (lambda x: fn.fun(x),
+                                                              lambda x: fn.grad(x))
+    seen = []
+    res = hamopt.minimize(fun, [-1.2, 1.0, 0.5], jac=jac, hops=0, polish=False, maxiter=37,
+                          rng=0, callback=lambda xk: seen.append(xk))
+    assert res.nit == 37 and len(seen) == 37

@@ -213,9 +213,9 @@ METHODS = {
 }
 
 # hamopt's settings per function family. Smooth functions need no global search:
-# the polish straight from x0 (trajectory_steps=0) reaches the target soonest; the
-# hop search still runs if it does not. The multimodal family keeps the defaults,
-# which were chosen on the whole suite (benchmarks/tune_hops.py).
+# the polish straight from x0 (trajectory_steps=0, now also the default with F0
+# unknown) reaches the target soonest; the hop search still runs if it does not.
+# The multimodal family keeps the defaults, chosen on the whole suite.
 TUNED = {
     "smooth": dict(trajectory_per_dim=0),
     "multimodal": dict(),
@@ -230,11 +230,13 @@ FAMILY = {
 # the design (which part earns what) and the run without the domain as bounds.
 VARIANTS = {
     "hamopt_unbounded": dict(unbounded=True),
-    "hamopt_no_trajectory": dict(trajectory_steps=0),
+    # The first trajectory of 10 n steps before the polish (the default with a given F0).
+    "hamopt_trajectory": dict(trajectory_per_dim=10),
     # The flights replaced by L-BFGS-B from random points at the same budget: the
-    # first trajectory and its polish, then the harness's random restarts.
-    "hamopt_no_flights": dict(hops=0, trajectory_per_dim=10),
-    # The Hamiltonian dynamics alone: no polish, no flights, restarted.
+    # polish from x0, then the harness's random restarts.
+    "hamopt_no_flights": dict(hops=0, trajectory_per_dim=0),
+    # The Hamiltonian dynamics alone: one trajectory of 30 n steps, no polish, no
+    # flights, restarted.
     "hamopt_dynamics_only": dict(polish=False, hops=0),
 }
 

@@ -54,10 +54,11 @@ def _run_python(particle, objective, callback, progress):
             # numba refused the types (a 0-d array, a list, float32): convert once.
             f, g = float(f), np.ascontiguousarray(g, dtype=np.float64).reshape(-1)
             reason = finish_and_advance(vectors, g, f, scalars, counters, with_z)
-        if reason != RUNNING:
-            return reason
+        # The callback sees every step, the last one of a trajectory or flight too.
         if callback is not None and callback(particle):
             return CALLBACK_STOPPED
+        if reason != RUNNING:
+            return reason
         if progress is not None and nit % 256 == 0 and time.perf_counter() > next_report:
             progress(particle)
             next_report = time.perf_counter() + _CHUNK_SECONDS
@@ -78,12 +79,12 @@ def _run_compiled(particle, objective, callback, progress):
     while True:
         start = time.perf_counter()
         reason = runner(*state, nsteps)
-        if reason != RUNNING:
-            return reason
-        if callback is not None:
+        if callback is not None:  # one step at a time: after every step, the last too
             if callback(particle):
                 return CALLBACK_STOPPED
-        elif time.perf_counter() - start < _CHUNK_SECONDS:
+        if reason != RUNNING:
+            return reason
+        if callback is None and time.perf_counter() - start < _CHUNK_SECONDS:
             nsteps = min(2 * nsteps, 1 << 40)
         if progress is not None:
             progress(particle)
