@@ -17,8 +17,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
              hop_steps=100, hop_patience=3, hop_dt=None, hop_gap=0.1,
-             hop_directions="curvature", restarts=None, maxiter=None, maxfev=None, tol=None,
-             rng=None,
+             hop_directions="curvature", hop_climb=None, restarts=None, maxiter=None,
+             maxfev=None, tol=None, rng=None,
              callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -135,6 +135,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         problem, so the search does as well in any coordinate system;
         ``"axes"``, the coordinate axes (best only when the problem is
         separable in its own coordinates); ``"random"``, a random basis.
+    hop_climb : float, optional
+        The height ``B`` above the best value that the first flights can
+        climb (eq. 15): the barrier height you expect between neighbouring
+        minima. Default: ``F(x0) - F(x_b)``, the drop from the start to the
+        first polished point, a good scale when ``x0`` is a typical point of
+        the domain and a poor one when ``F(x0)`` is huge (atoms that overlap
+        in a random cluster: README, Morse clusters).
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by
@@ -256,7 +263,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
-        hop_directions=hop_directions, restarts=restarts, maxiter=maxiter, maxfev=maxfev,
+        hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
+        maxiter=maxiter, maxfev=maxfev,
         tol=tol)
     objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
     res = solve(objective, x0, options, np.random.default_rng(rng), step_callback(callback),

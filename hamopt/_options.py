@@ -64,6 +64,7 @@ class Options:
     hop_dt: float
     hop_gap: float
     hop_directions: str
+    hop_climb: Optional[float]
     restarts: float
 
     @property
@@ -89,7 +90,7 @@ class Options:
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
                       hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
-                      maxiter, maxfev, tol):
+                      maxiter, maxfev, tol, hop_climb=None):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -124,6 +125,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_steps=_count("hop_steps", hop_steps, minimum=1),
         hop_patience=_count("hop_patience", hop_patience, minimum=1),
         hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
+        hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         restarts=(math.inf if math.isfinite(maxfev) and hops != 0 else 0) if restarts is None
         else _count("restarts", restarts, minimum=0))
 

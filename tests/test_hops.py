@@ -156,3 +156,17 @@ def test_without_bounds_flights_take_their_step_from_the_start_scale():
     assert boxed.dt == pytest.approx(1.024) and boxed.hop_dt == pytest.approx(0.2048)
     res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0)
     assert res.fun <= 1e-10 and res.nhops > 0
+
+
+def test_hop_climb_sets_the_first_flights_height():
+    """From the polished minimum of x^2 (F_b = 0): with hop_climb = 4 the flight turns at |x| = 2."""
+    values = []
+
+    def square(x):
+        values.append(float(x @ x))
+        return values[-1], 2.0 * x
+
+    res = hamopt.minimize(square, [3.0], jac=True, hops=1, rng=0, hop_climb=4.0)
+    assert res.nhops == 1 and res.hop_climb == 4.0
+    flight = values[-res.nit:]
+    assert 3.5 < max(flight) <= 4.0 * (1 + 1e-9)

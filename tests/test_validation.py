@@ -49,6 +49,9 @@ def test_bad_x0(x0, error, match):
     ({"hop_steps": 0}, ValueError, "hop_steps must be >= 1"),
     ({"hop_patience": 0}, ValueError, "hop_patience must be >= 1"),
     ({"trajectory_steps": -5}, ValueError, "trajectory_steps must be >= 0"),
+    ({"hop_climb": 0.0}, ValueError, "hop_climb must be positive"),
+    ({"hop_climb": np.inf}, ValueError, "hop_climb must be finite"),
+    ({"hop_directions": "eigen"}, ValueError, "hop_directions must be one of"),
     ({"eta": "1"}, TypeError, "eta must be a real number"),
 ])
 def test_bad_options(kwargs, error, match):

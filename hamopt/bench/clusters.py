@@ -28,7 +28,8 @@ RHO = 6.0
 MINIMA = {5: -9.0449, 6: -12.4878, 7: -16.2076, 8: -19.3274, 9: -23.4172, 10: -27.4733,
           11: -31.5219, 12: -36.4003, 13: -42.4399}
 SOLVED = 1e-3
-METHODS = ("hamopt", "basinhopping", "lbfgsb", "bfgs", "dual_annealing", "cma_es")
+METHODS = ("hamopt", "hamopt_climb10", "basinhopping", "lbfgsb", "bfgs", "dual_annealing",
+           "cma_es")
 
 
 @jit()

@@ -238,6 +238,9 @@ VARIANTS = {
     # The Hamiltonian dynamics alone: one trajectory of 30 n steps, no polish, no
     # flights, restarted.
     "hamopt_dynamics_only": dict(polish=False, hops=0),
+    # The flights' first climb given (about ten pair energies of a Morse cluster)
+    # instead of F(x0) - F(x_b), which random clusters make huge.
+    "hamopt_climb10": dict(hop_climb=10.0),
 }
 
 

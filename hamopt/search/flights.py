@@ -21,8 +21,8 @@ sense and, if that flight found nothing, in the other: one flight cannot
 reach the wells behind it before it turns, unless a wall (a bound at right
 angles to it) sends it back. A sweep that finds no new best point doubles
 ``B``; ``hop_patience`` such sweeps in a row end the search. ``B`` starts at
-``F(x0) - F_b`` (the drop the first trajectory and polish achieved), at least
-``1e-3 max(1, |F_b|)``.
+``hop_climb`` if given, else at ``F(x0) - F_b`` (the drop the first trajectory
+and polish achieved), at least ``1e-3 max(1, |F_b|)``.
 """
 import math
 
@@ -49,7 +49,9 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
     never take such a point as the best).
     """
     n = state.x.size
-    climb = max(state.f_start - state.fun, _MIN_RELATIVE_CLIMB * max(1.0, abs(state.fun)))
+    climb = options.hop_climb
+    if climb is None:
+        climb = max(state.f_start - state.fun, _MIN_RELATIVE_CLIMB * max(1.0, abs(state.fun)))
     p_size = math.sqrt(math.expm1(options.eta * math.log1p(1.0 / options.hop_gap)))
     failed_sweeps = 0
     while failed_sweeps < options.hop_patience:
