@@ -232,7 +232,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
     found a value below ``F(x_b)``, the polish starts there, otherwise the
     same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``
-    and doubles after every sweep without a new best point. On the benchmark
+    (or ``hop_climb``) and doubles after every sweep without a new best point. On the benchmark
     suite turned by random rotations (33 cases x 5 starts, 10,000
     evaluations, ``benchmarks/tune_hops.py --rotated``) the curvature
     directions solved 150 of 165 runs and the coordinate axes 129; on the
