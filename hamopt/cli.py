@@ -191,27 +191,12 @@ def _bench(args):
     starts = args.starts or preset["starts"]
     budget = args.budget or preset["budget"]
     os.makedirs(args.out, exist_ok=True)
-    started = time.perf_counter()
-
-    def progress(done, total):
-        print(f"\r  {done}/{total} runs, {time.perf_counter() - started:.0f} s", end="",
-              file=sys.stderr, flush=True)
-
     runs = run_suite(functions, dims, methods, starts, budget, workers=args.workers,
-                     seed=args.seed, progress=progress, rotated=args.rotated)
+                     seed=args.seed, progress=_progress_printer(), rotated=args.rotated)
     print("", file=sys.stderr)
-    if args.reuse:
-        wanted = {(r.function, r.dim, r.start) for r in runs}
-        earlier = [r for r in report.load_json(args.reuse)
-                   if r.method not in methods and (r.function, r.dim, r.start) in wanted
-                   and r.budget == budget and r.rotated == args.rotated]
-        methods = methods + sorted({r.method for r in earlier}, key=str)
-        runs = runs + earlier
-    text = report.markdown_tables(runs, methods)
-    with open(os.path.join(args.out, "results.md"), "w") as f:
-        f.write(text)
-    report.save_json(runs, os.path.join(args.out, "runs.json"))
-    print(text)
+    runs, methods = _with_earlier_runs(
+        runs, methods, args.reuse, lambda r: r.budget == budget and r.rotated == args.rotated)
+    _write_results(args.out, report.markdown_tables(runs, methods), runs)
     if report.matplotlib_available():
         report.plot_data_profile(runs, methods, os.path.join(args.out, "data_profile.png"))
         for name in functions:
@@ -227,30 +212,43 @@ def _bench(args):
 def _bbob(args):
     from .bench import bbob, report
     os.makedirs(args.out, exist_ok=True)
+    runs = bbob.run_suite(args.functions, args.dims, args.instances, args.methods,
+                          args.budget_per_dim, workers=args.workers, seed=args.seed,
+                          progress=_progress_printer())
+    print("", file=sys.stderr)
+    runs, methods = _with_earlier_runs(runs, list(args.methods), args.reuse,
+                                       lambda r: r.budget == args.budget_per_dim * r.dim)
+    budgets = [b for b in sorted({100, args.budget_per_dim}) if b <= args.budget_per_dim]
+    _write_results(args.out, bbob.markdown_tables(runs, methods, budgets), runs)
+    if report.matplotlib_available():
+        bbob.plot_ecdf(runs, methods, os.path.join(args.out, "ecdf.png"))
+    return 0
+
+
+def _progress_printer():
     started = time.perf_counter()
 
     def progress(done, total):
         print(f"\r  {done}/{total} runs, {time.perf_counter() - started:.0f} s", end="",
               file=sys.stderr, flush=True)
+    return progress
 
-    runs = bbob.run_suite(args.functions, args.dims, args.instances, args.methods,
-                          args.budget_per_dim, workers=args.workers, seed=args.seed,
-                          progress=progress)
-    print("", file=sys.stderr)
-    methods = list(args.methods)
-    if args.reuse:
-        wanted = {(r.function, r.dim, r.start) for r in runs}
-        earlier = [r for r in report.load_json(args.reuse) if r.method not in methods
-                   and (r.function, r.dim, r.start) in wanted
-                   and r.budget == args.budget_per_dim * r.dim]
-        methods += sorted({r.method for r in earlier}, key=str)
-        runs += earlier
-    budgets = sorted({100, args.budget_per_dim})
-    text = bbob.markdown_tables(runs, methods, [b for b in budgets if b <= args.budget_per_dim])
-    with open(os.path.join(args.out, "results.md"), "w") as f:
+
+def _with_earlier_runs(runs, methods, path, comparable):
+    """(runs, methods) joined with the runs saved in ``path`` of the methods not run now,
+    on the same cases and starts, that are ``comparable(run)`` (same budget, ...)."""
+    from .bench import report
+    if not path:
+        return runs, methods
+    wanted = {(r.function, r.dim, r.start) for r in runs}
+    earlier = [r for r in report.load_json(path) if r.method not in methods
+               and (r.function, r.dim, r.start) in wanted and comparable(r)]
+    return runs + earlier, methods + sorted({r.method for r in earlier}, key=str)
+
+
+def _write_results(out, text, runs):
+    from .bench import report
+    with open(os.path.join(out, "results.md"), "w") as f:
         f.write(text)
-    report.save_json(runs, os.path.join(args.out, "runs.json"))
+    report.save_json(runs, os.path.join(out, "runs.json"))
     print(text)
-    if report.matplotlib_available():
-        bbob.plot_ecdf(runs, methods, os.path.join(args.out, "ecdf.png"))
-    return 0
