@@ -16,7 +16,7 @@ __all__ = ["minimize"]
 def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=None,
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
-             hop_steps=100, hop_patience=3, hop_dt=None, hop_gap=0.1,
+             hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
              hop_directions="curvature", hop_climb=None, restarts=None, maxiter=None,
              maxfev=None, tol=None, rng=None,
              callback=None, disp=False, **unknown_options):
@@ -113,12 +113,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``polish`` is on, 0 when it is off (a flight only finds a lower basin;
         the polish goes down into it).
     hop_steps : int, optional
-        Leapfrog steps of one flight at most. Default 100.
+        Leapfrog steps of one flight at most. Default 100; 20 with finite
+        differences (``jac=None``), where a step costs ``n + 1`` evaluations.
     hop_patience : int, optional
         The hop search ends after this many sweeps in a row (a flight along
         every direction, both ways if the first found nothing) without a new
         best point; each of them doubles the height the flights can climb.
-        Default 3.
+        Default 3; 1 with finite differences (README, bbob).
     hop_dt : float, optional
         Time step of the flights. Default ``dt / 5`` (without bounds and
         without a given ``dt``: ``0.04 max(1, max|x0|)``, the value for the box
@@ -264,8 +265,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
         hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
-        maxiter=maxiter, maxfev=maxfev,
-        tol=tol)
+        maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=jac is None)
     objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
     res = solve(objective, x0, options, np.random.default_rng(rng), step_callback(callback),
                 progress)

@@ -28,6 +28,12 @@ TOL = 1e-10
 POLISH_SHARE = 0.2          # of a finite maxfev, kept for the polish
 HOP_DT_FRACTION = 0.2       # a flight's dt as a fraction of the trajectory's (tune_hops.py)
 HOP_DIRECTIONS = ("curvature", "axes", "random")
+# (with a gradient, with finite differences): a flight's step costs n + 1 evaluations
+# with finite differences, so flights are shorter and the search ends sooner
+# (chosen on bbob instances 7-9: 87 final-target hits at 1000 d against 78 with
+# (100, 3) and 84 without flights; benchmarks/results/bbob_tuning.md).
+HOP_STEPS = (100, 20)
+HOP_PATIENCE = (3, 1)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class Options:
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
                       hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
-                      maxiter, maxfev, tol, hop_climb=None):
+                      maxiter, maxfev, tol, hop_climb=None, finite_differences=False):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -122,12 +128,18 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         dynamics_maxfev=(math.floor((1.0 - POLISH_SHARE) * maxfev)
                          if polish and math.isfinite(maxfev) else maxfev),
         trajectory_steps=trajectory_steps, polish=polish, hops=hops,
-        hop_steps=_count("hop_steps", hop_steps, minimum=1),
-        hop_patience=_count("hop_patience", hop_patience, minimum=1),
+        hop_steps=_count("hop_steps", _default(hop_steps, HOP_STEPS, finite_differences),
+                         minimum=1),
+        hop_patience=_count("hop_patience",
+                            _default(hop_patience, HOP_PATIENCE, finite_differences), minimum=1),
         hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         restarts=(math.inf if math.isfinite(maxfev) and hops != 0 else 0) if restarts is None
         else _count("restarts", restarts, minimum=0))
+
+
+def _default(value, defaults, finite_differences):
+    return defaults[int(finite_differences)] if value is None else value
 
 
 def _time_steps(x0, box, dt, hop_dt):

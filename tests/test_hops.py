@@ -170,3 +170,23 @@ def test_hop_climb_sets_the_first_flights_height():
     assert res.nhops == 1 and res.hop_climb == 4.0
     flight = values[-res.nit:]
     assert 3.5 < max(flight) <= 4.0 * (1 + 1e-9)
+
+
+@pytest.mark.parametrize("jac, steps, patience", [(RASTRIGIN.grad, 100, 3), (None, 20, 1)])
+def test_flights_are_shorter_with_finite_differences(jac, steps, patience):
+    """A flight's step costs n + 1 evaluations with finite differences: 20 steps a flight
+    and one empty sweep end the search; with a gradient 100 and 3."""
+    from hamopt._options import validated_options
+    x0 = np.full(3, 2.5)
+    defaults = dict(F0=None, eta=1.0, dt=None, deltaE=1.0, energy_restore=True, nu=0.0,
+                    gamma=0.0, bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
+                    trajectory_steps=None, hops=None, hop_steps=None, hop_patience=None,
+                    hop_dt=None, hop_gap=0.1, hop_directions="curvature", restarts=None,
+                    maxiter=None, maxfev=None, tol=None)
+    options = validated_options(x0, None, finite_differences=jac is None, **defaults)
+    assert (options.hop_steps, options.hop_patience) == (steps, patience)
+    given = validated_options(x0, None, finite_differences=jac is None,
+                              **{**defaults, "hop_steps": 7, "hop_patience": 2})
+    assert (given.hop_steps, given.hop_patience) == (7, 2)
+    res = hamopt.minimize(RASTRIGIN.fun, x0, jac=jac, rng=0, bounds=rastrigin_box(3))
+    assert res.nhops > 0 and res.nit <= res.nhops * steps  # no trajectory: only flights step
