@@ -59,33 +59,45 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
         basis = _sweep_basis(state, objective, options, rng)
         for axis in rng.permutation(n):
             direction = p_size * _direction(basis, rng, n, axis)
-            for p0 in (direction, -direction):  # the other way only if the first found nothing
-                stop = _limit_reached(state, objective, options)
-                if stop is not None:
-                    return stop
-                state.hop_climb = climb
-                settings = options.flight(
-                    F0=state.fun - options.hop_gap * climb,
-                    maxiter=min(state.nit + options.hop_steps, options.maxiter))
-                outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
-                state.nhops += 1
-                state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
-                if found:
-                    improved = True
-                    if options.polish:
-                        polish(state)
-                    if options.target_given and state.fun - options.F0 <= options.tol:
-                        return Outcome.POLISHED_TO_TOL
-                if outcome in _ENDS_SEARCH:
-                    return outcome
-                if found:
-                    break
+            outcome, found = _both_ways(state, objective, options, rng, polish, direction, climb,
+                                        callback, progress)
+            if outcome is not None:
+                return outcome
+            improved = improved or found
         if improved:
             failed_sweeps = 0
         else:
             failed_sweeps += 1
             climb *= _CLIMB_GROWTH
     return Outcome.SEARCH_ENDED
+
+
+def _both_ways(state, objective, options, rng, polish, direction, climb, callback, progress):
+    """Fly along ``direction`` and, if that found nothing, against it.
+
+    Returns (the Outcome that ends the search, or None to go on; whether a
+    flight found a new best point, which is then polished).
+    """
+    for p0 in (direction, -direction):
+        stop = _limit_reached(state, objective, options)
+        if stop is not None:
+            return stop, False
+        state.hop_climb = climb
+        settings = options.flight(F0=state.fun - options.hop_gap * climb,
+                                  maxiter=min(state.nit + options.hop_steps, options.maxiter))
+        outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
+        state.nhops += 1
+        state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
+        if found:
+            if options.polish:
+                polish(state)
+            if options.target_given and state.fun - options.F0 <= options.tol:
+                return Outcome.POLISHED_TO_TOL, True
+        if outcome in _ENDS_SEARCH:
+            return outcome, found
+        if found:
+            return None, True
+    return None, False
 
 
 def _limit_reached(state, objective, options):
