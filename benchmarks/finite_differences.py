@@ -19,16 +19,14 @@ METHODS = ("hamopt", "hamopt_no_flights", "lbfgsb")
 
 def _solved(task):
     from hamopt import testfunctions
-    from hamopt.bench.compare import CountedProblem, run_until_spent, runner_of
+    from hamopt.bench.compare import CountedProblem, run_method
     function, n, method, start = task
     fn = testfunctions.get(function)
     lower, upper = fn.bounds(n)
     problem = CountedProblem(fn.fun, None, lower, upper, fn.minimum(n), 10_000)
     case = [0, start, n] + [ord(ch) for ch in function]
     x0 = problem.random_point(np.random.default_rng(case))
-    rng = np.random.default_rng(case + [ord(ch) for ch in method])
-    runner, own = runner_of(method)
-    run_until_spent(runner, problem, x0, rng, dict(own))
+    run_method(problem, x0, method, case)
     return method, n, problem.evaluations_to(1e-6) is not None
 
 

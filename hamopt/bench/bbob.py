@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from .compare import CountedProblem, Run, run_until_spent, runner_of
+from .compare import CountedProblem, Run, run_method
 
 GROUPS = {
     "separable (f1-f5)": range(1, 6),
@@ -81,9 +81,7 @@ def run_one(function, dim, instance, method, budget, seed=0):
                              budget)
     case = [seed, function, dim, instance]
     x0 = np.random.default_rng(case).uniform(-START_DOMAIN, START_DOMAIN, dim)
-    rng = np.random.default_rng(case + [ord(ch) for ch in method])
-    runner, own = runner_of(method)
-    run_until_spent(runner, counted, x0, rng, dict(own))
+    run_method(counted, x0, method, case)
     return Run(f"f{function}", dim, method, instance, budget, counted.fmin, counted.best,
                counted.evaluations, {t: counted.evaluations_to(t) for t in TARGETS})
 

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from ..dynamics.jit import jit
-from .compare import CountedProblem, Run, map_tasks, run_until_spent, runner_of
+from .compare import CountedProblem, Run, map_tasks, run_method
 
 RHO = 6.0
 # Putative global minimum energies for rho = 6 (table 2.2 of Doye's thesis; the
@@ -79,9 +79,7 @@ def run_one(atoms, method, start, budget, seed=0):
     problem = CountedProblem(morse_energy, morse_gradient, lower, upper, MINIMA[atoms], budget)
     case = [seed, start, atoms, 77]
     x0 = np.random.default_rng(case).uniform(lower, upper)
-    rng = np.random.default_rng(case + [ord(ch) for ch in method])
-    runner, own = runner_of(method)
-    run_until_spent(runner, problem, x0, rng, dict(own))
+    run_method(problem, x0, method, case)
     return Run(f"morse{atoms}", 3 * atoms, method, start, budget, problem.fmin, problem.best,
                problem.evaluations, {SOLVED: problem.evaluations_to(SOLVED)})
 

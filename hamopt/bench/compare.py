@@ -288,9 +288,7 @@ def run_one(function, dim, method, start, budget, seed=0, settings=None, rotated
     # The start depends on the case and the start number only: the same for every method.
     case = [seed, start, dim] + [ord(ch) for ch in function]
     x0 = problem.random_point(np.random.default_rng(case))
-    rng = np.random.default_rng(case + [ord(ch) for ch in method])
-    runner, own = runner_of(method, FAMILY.get(function, "multimodal"))
-    run_until_spent(runner, problem, x0, rng, dict(own if settings is None else settings))
+    run_method(problem, x0, method, case, FAMILY.get(function, "multimodal"), settings)
     return Run(function, dim, method, start, budget, problem.fmin, problem.best,
                problem.evaluations, {t: problem.evaluations_to(t) for t in TARGETS}, rotated)
 
@@ -302,6 +300,15 @@ def runner_of(method, family="multimodal"):
     if method in VARIANTS:
         return METHODS["hamopt"], VARIANTS[method]
     return METHODS[method], {}
+
+
+def run_method(problem, x0, method, case, family="multimodal", settings=None):
+    """Run ``method`` (with its restarts) on ``problem`` from ``x0`` until the budget is
+    spent or it gives up, with its own random stream seeded by ``case`` and its name.
+    ``settings`` replace the method's own."""
+    rng = np.random.default_rng(list(case) + [ord(ch) for ch in method])
+    runner, own = runner_of(method, family)
+    run_until_spent(runner, problem, x0, rng, dict(own if settings is None else settings))
 
 
 def run_until_spent(runner, problem, x0, rng, settings):
