@@ -56,6 +56,11 @@ class Objective:
             return value_and_grad
         return lambda x: (fun(x, *args), jac(x, *args))
 
+    def value(self, x):
+        """F alone (one evaluation of ``fun``)."""
+        out = self.fun(x, *self.args)
+        return out[0] if self.jac is True else out
+
     def _forward_difference(self, x, f):
         """Forward-difference gradient, step sqrt(eps) max(1, |x_i|) as scipy's '2-point'."""
         fun, args = self.fun, self.args

@@ -55,13 +55,13 @@ def _stages(state, particle, objective, options, rng, callback, progress):
     if outcome == Outcome.BAD_GRADIENT_SHAPE:
         return outcome
     if options.polish and outcome != Outcome.CALLBACK_STOPPED:
-        improved = polish_stage(state, objective, options)
+        improved = polish_stage(state, objective, options, rng)
         if improved and outcome not in _SUCCESSES and _target_reached(state, options):
             outcome = Outcome.POLISHED_TO_TOL
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.hops != 0
             and state.nit < options.maxiter):
         outcome = hop_search(state, objective, options, rng,
-                             lambda s: polish_stage(s, objective, options), callback, progress)
+                             lambda s: polish_stage(s, objective, options, rng), callback, progress)
     return outcome
 
 

@@ -159,3 +159,62 @@ def test_exception_during_the_polish_keeps_the_best_point():
     partial = info.value.result
     assert partial.fun == min(calls[:-1]) and partial.polish_nfev == 18
     assert partial.nfev == 59 and partial.status == -1
+
+
+def _rotated_ellipsoid(n, condition=1e6, seed=3):
+    """F = sum_i c^(i/(n-1)) z_i^2, z = R (x - 1): ill-conditioned and not axis-aligned."""
+    from hamopt.testfunctions import random_rotation
+    rotation = random_rotation(n, seed)
+    weights = condition ** (np.arange(n) / (n - 1))
+    calls = []
+
+    def fun(x):
+        calls.append(np.array(x, dtype=float))
+        z = rotation @ (x - 1.0)
+        return float(weights @ z ** 2)
+    return fun, calls
+
+
+@pytest.mark.parametrize("n", [2, 5, 10])
+def test_finite_difference_polish_reaches_the_minimum_of_an_ill_conditioned_function(n):
+    fun, calls = _rotated_ellipsoid(n)
+    res = hamopt.minimize(fun, np.full(n, 3.0), bounds=[(-5, 5)] * n, hops=0, rng=0,
+                          maxfev=3000 * n)
+    # L-BFGS-B with forward differences alone stops 1e-7 to 1e-3 above 0 here.
+    assert res.fun <= 1e-10
+    assert res.nfev == len(calls) <= 3000 * n and res.fun == fun(res.x)
+    # the simplex's best point comes with its forward-difference gradient
+    h = np.sqrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(res.x))
+    forward = [(fun(res.x + h_i * e) - res.fun) / ((res.x + h_i * e - res.x) @ e)
+               for h_i, e in zip(h, np.eye(n))]
+    assert_allclose(res.jac, forward, rtol=1e-12, atol=1e-12)
+
+
+def test_the_simplex_keeps_to_the_box_and_the_budget():
+    lower, upper = np.array([0.5, -1.0, 2.0]), np.array([3.0, 1.0, 4.0])
+    fun, calls = _rotated_ellipsoid(3)  # minimum at (1, 1, 1): on two walls
+    for maxfev in (40, 150, 700):
+        calls.clear()
+        res = hamopt.minimize(fun, [2.0, 0.0, 3.0], bounds=list(zip(lower, upper)),
+                              maxfev=maxfev, rng=1)
+        points = np.array(calls)
+        assert np.all(points >= lower) and np.all(points <= upper)
+        assert res.nfev == len(calls) <= maxfev
+
+
+def test_the_simplex_is_for_finite_differences_in_few_dimensions(monkeypatch):
+    from hamopt.search import polish
+    used = []
+    original = polish._simplex_options
+    monkeypatch.setattr(polish, "_simplex_options", lambda *a: used.append(1) or original(*a))
+    fun, _ = _rotated_ellipsoid(4)
+    hamopt.minimize(fun, np.full(4, 2.0), hops=0, rng=0, maxfev=2000)
+    assert used
+    used.clear()
+    hamopt.minimize(lambda x: (fun(x), np.zeros(4)), np.full(4, 2.0), jac=True, hops=0,
+                    rng=0, maxfev=2000)
+    assert not used  # a gradient was given
+    n = polish.SIMPLEX_MAX_DIM + 1
+    hamopt.minimize(lambda x: float(((x - 1.0) ** 2).sum()), np.full(n, 2.0), hops=0,
+                    rng=0, maxfev=2000)
+    assert not used  # too many variables

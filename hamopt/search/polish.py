@@ -1,4 +1,5 @@
-"""The local search: scipy's L-BFGS-B from the best point, within the budget."""
+"""The local search from the best point, within the budget: scipy's L-BFGS-B and,
+with finite-difference gradients in few dimensions, then scipy's Nelder-Mead."""
 import math
 from dataclasses import dataclass
 
@@ -6,74 +7,126 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ..dynamics import regularized
+from .directions import random_basis
 
 
 class _BudgetSpent(Exception):
     pass
 
 
-# L-BFGS-B is started again from its own result while that still improves, at most
-# this many times in all. Its curvature pairs, built from finite-difference
+# Each local method is started again from its own result while that still improves,
+# at most this many times. L-BFGS-B's curvature pairs, built from finite-difference
 # gradients on an ill-conditioned problem, end up misleading it well above the
-# minimum (bbob f10-f14, forward differences: 1e-5 to 1e-3 above f_opt); a fresh
-# start from the point reached goes on down. With exact gradients the extra
-# rounds stop at once (a few evaluations).
+# minimum; a fresh start from the point reached goes on down. With exact gradients
+# the extra rounds stop at once (a few evaluations).
 _ROUNDS = 10
+
+# With finite differences (jac=None) and at most this many variables, the polish is
+# one L-BFGS-B run followed by Nelder-Mead (adaptive parameters). On ill-conditioned
+# problems L-BFGS-B with forward or central differences stalls 1e-7 to 1e-3 above
+# the minimum even with the whole budget, while the simplex, which uses no
+# gradient, goes on to 1e-8 and below (bbob f10-f14, instances 7-9, d = 2 to 40:
+# polish_accuracy.md). The simplex's cost grows quickly with n.
+SIMPLEX_MAX_DIM = 40
+# Size of the first simplex, relative to max(1, |x|_inf); its edges lie along a
+# random orthonormal basis, so no coordinate axis is special.
+_SIMPLEX_SIZE = 1e-3
+# It stops when its points lie within XTOL max(1, |x|_inf) and their values within
+# FTOL max(1, |F|) of the best (both), and is started again only if that improved
+# F by more than the latter.
+_SIMPLEX_XTOL = 1e-9
+_SIMPLEX_FTOL = 1e-12
 
 
 @dataclass
 class LocalSearch:
     """What a polish found so far, updated at every evaluation (nothing is lost
-    if the user's function raises): the best ``x``, ``fun`` and ``jac`` (None
-    until a point better than the start is found), and the evaluations spent."""
+    if the user's function raises): the best ``x``, ``fun`` and ``jac`` (the
+    gradient there; None if only its value is known), whether that is better
+    than the start, and the evaluations spent."""
     x: np.ndarray
     fun: float
     jac: np.ndarray = None
+    improved: bool = False
     nfev: int = 0
     njev: int = 0
 
-    @property
-    def improved(self):
-        return self.jac is not None
 
-
-def polish(objective, found, weight_decay, box, fev_budget):
+def polish(objective, found, weight_decay, box, fev_budget, rng):
     """L-BFGS-B from found.x (where F = found.fun) on F + w_d/2 |x|^2 (eq. 12), in the box,
-    restarted from its result while that improves (at most ``_ROUNDS`` runs).
+    restarted from its result while that improves (at most ``_ROUNDS`` runs). With
+    finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run, then Nelder-Mead
+    restarted the same way, then the gradient at its best point.
 
     ``found`` (a LocalSearch) is updated in place as the search goes. At most
     ``fev_budget`` evaluations of ``fun``.
     """
-    fev_per_call = objective.fev_per_step
+    def keep(z, value, grad):
+        if math.isfinite(value) and value < found.fun:
+            found.x, found.fun, found.jac, found.improved = z.copy(), value, grad, True
 
     def value_and_grad(z):
-        if found.nfev + fev_per_call > fev_budget:
+        if found.nfev + objective.fev_per_step > fev_budget:
             raise _BudgetSpent
         value, grad = objective.value_and_grad(z.copy())
-        found.nfev += fev_per_call  # counted once it returned, as in the dynamics
+        found.nfev += objective.fev_per_step  # counted once it returned, as in the dynamics
         found.njev += 1
         value = regularized(float(value), z, weight_decay)
         grad = np.asarray(grad, dtype=float) + weight_decay * z
-        if math.isfinite(value) and value < found.fun and np.all(np.isfinite(grad)):
-            found.x, found.fun, found.jac = z.copy(), value, grad.copy()
+        if np.all(np.isfinite(grad)):
+            keep(z, value, grad.copy())
         return value, grad
+
+    def value(z):
+        # Room is kept for the gradient at the simplex's best point.
+        if found.nfev + 1 + objective.fev_per_step > fev_budget:
+            raise _BudgetSpent
+        value = regularized(float(objective.value(z.copy())), z, weight_decay)
+        found.nfev += 1
+        keep(z, value, None)
+        return value
 
     bounds = None if box is None else list(zip(*box))
     try:
-        for _ in range(_ROUNDS):
-            start = found.fun
-            # Tolerances near machine precision: the polish is the last word on accuracy,
-            # and it is cut by the budget, not by scipy's default ftol (2.2e-9 relative).
-            minimize(value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
-                     options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
-            if not found.fun < start:
-                break
+        simplex = objective.jac is None and objective.n <= SIMPLEX_MAX_DIM
+        # Tolerances near machine precision: the polish is the last word on accuracy,
+        # and it is cut by the budget, not by scipy's default tolerances.
+        lbfgsb = lambda: minimize(value_and_grad, found.x, jac=True, method="L-BFGS-B",
+                                  bounds=bounds,
+                                  options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
+        if simplex:  # one L-BFGS-B run to get close, then the simplex
+            lbfgsb()
+            _rounds(found, lambda: minimize(value, found.x, method="Nelder-Mead", bounds=bounds,
+                                            options=_simplex_options(found, rng)),
+                    _SIMPLEX_FTOL)
+        else:
+            _rounds(found, lbfgsb)
     except _BudgetSpent:
         pass
+    if found.improved and found.jac is None:
+        found.jac = value_and_grad(found.x)[1]  # the budget kept room for it
     return found
 
 
-def polish_stage(state, objective, options):
+def _rounds(found, run_once, ftol=0.0):
+    """run_once() again while it improves found.fun by more than ftol max(1, |F|),
+    at most _ROUNDS times."""
+    for _ in range(_ROUNDS):
+        start = found.fun
+        run_once()
+        if not found.fun < start - ftol * max(1.0, abs(start)):
+            break
+
+
+def _simplex_options(found, rng):
+    x = found.x
+    scale = max(1.0, float(np.max(np.abs(x))))
+    simplex = np.vstack([x, x + _SIMPLEX_SIZE * scale * random_basis(rng, x.size).T])
+    return dict(adaptive=True, initial_simplex=simplex, maxiter=10**9, maxfev=10**9,
+                xatol=_SIMPLEX_XTOL * scale, fatol=_SIMPLEX_FTOL * max(1.0, abs(found.fun)))
+
+
+def polish_stage(state, objective, options, rng):
     """Polish from the search's best point; fold what it found into ``state``.
 
     Returns whether the polish found a better point. The state is updated even
@@ -82,14 +135,15 @@ def polish_stage(state, objective, options):
     budget = options.maxfev - state.nfev
     if budget < objective.fev_per_step or not math.isfinite(state.fun):
         return False
-    found = LocalSearch(x=state.x, fun=state.fun)
+    found = LocalSearch(x=state.x, fun=state.fun, jac=state.jac)
     try:
-        polish(objective, found, options.weight_decay, options.box, budget)
+        polish(objective, found, options.weight_decay, options.box, budget, rng)
     finally:
         state.polish_nfev += found.nfev
         state.polish_njev += found.njev
         state.nfev += found.nfev
         state.njev += found.njev
-        if found.improved:
-            state.x, state.fun, state.jac = found.x, found.fun, found.jac
+        if found.improved:  # (jac unknown only if the user's function raised)
+            state.x, state.fun = found.x, found.fun
+            state.jac = found.jac if found.jac is not None else np.full(found.x.size, np.nan)
     return found.improved
