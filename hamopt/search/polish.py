@@ -28,6 +28,7 @@ _ROUNDS = 10
 # gradient, goes on to 1e-8 and below (bbob f10-f14, instances 7-9, d = 2 to 40:
 # polish_accuracy.md). The simplex's cost grows quickly with n.
 SIMPLEX_MAX_DIM = 40
+_LARGE_MEMORY_MAX_DIM = 10_000
 # Size of the first simplex, relative to max(1, |x|_inf); its edges lie along a
 # random orthonormal basis, so no coordinate axis is special.
 _SIMPLEX_SIZE = 1e-3
@@ -93,7 +94,8 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # and it is cut by the budget, not by scipy's default tolerances.
         lbfgsb = lambda: minimize(value_and_grad, found.x, jac=True, method="L-BFGS-B",
                                   bounds=bounds,
-                                  options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000))
+                                  options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000,
+                                               maxcor=_memory(objective.n)))
         if simplex:  # one L-BFGS-B run to get close, then the simplex
             lbfgsb()
             _rounds(found, lambda: minimize(value, found.x, method="Nelder-Mead", bounds=bounds,
@@ -106,6 +108,15 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
     if found.improved and found.jac is None:
         found.jac = value_and_grad(found.x)[1]  # the budget kept room for it
     return found
+
+
+def _memory(n):
+    """L-BFGS-B's number of curvature pairs: 2 n, within [10, 100], for n up to
+    ``_LARGE_MEMORY_MAX_DIM`` (scipy's 10 beyond, where the pairs' memory would
+    count). On ill-conditioned problems with finite differences 10 pairs leave
+    L-BFGS-B 1e-3 to 10 above F* in 20 variables with the whole budget, 2 n pairs
+    reach 1e-7 to 1e-10 (bbob f2, f10, instances 7-9: polish_accuracy.md)."""
+    return min(max(2 * n, 10), 100) if n <= _LARGE_MEMORY_MAX_DIM else 10
 
 
 def _rounds(found, run_once, ftol=0.0):
