@@ -29,7 +29,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     best point visited is returned.
 
     The search has three parts: a first trajectory from ``x0`` of
-    ``trajectory_steps`` steps; the polish (L-BFGS-B) from its best point; and
+    ``trajectory_steps`` steps; the polish (a local search) from its best point; and
     the *hop search*, short flights from the best point with the momentum
     along one principal axis of the local curvature at a time, each polished
     when it finds a lower value, until ``hop_patience`` sweeps over all ``n``
@@ -101,6 +101,14 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``w_d`` of the energy-conserving L2 term: the minimized objective is
         ``F(x) + w_d/2 |x|^2`` (eq. 12), and ``fun``/``jac`` of the result
         include that term. Default 0.
+    polish : bool, optional
+        Run the local search (counted in ``nfev``) from the best point after
+        the first trajectory and after every flight that found a lower value:
+        scipy's L-BFGS-B, restarted from its own result while that improves.
+        With ``jac=None`` and ``n <= 40``, one L-BFGS-B run and then scipy's
+        Nelder-Mead on a small, randomly turned simplex, restarted the same
+        way: L-BFGS-B on finite differences stalls 1e-7 to 1e-3 above the
+        minimum of ill-conditioned functions. Default True.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
         polish. Default: 0 with ``F0=None`` (the search starts with the
