@@ -6,6 +6,7 @@ from scipy.optimize import OptimizeWarning
 
 from ._bounds import as_box, clip_start
 from ._callbacks import step_callback
+from ._ensemble import combined, particle_starts, particle_streams, run_particles
 from ._objective import Objective
 from ._options import validated_options
 from ._solver import solve
@@ -18,7 +19,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
              hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
              hop_directions="curvature", hop_climb=None, restarts=None, maxiter=None,
-             maxfev=None, tol=None, rng=None,
+             maxfev=None, tol=None, rng=None, particles=1, workers=1,
              callback=None, disp=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -171,6 +172,28 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     rng : {None, int, numpy.random.Generator}, optional
         Source of randomness (SPEC 7: passed to ``numpy.random.default_rng``).
         The same seed gives a bit-identical result.
+    particles : int, optional
+        How many independent runs (particles) this call makes, each a whole
+        search from its own start: ``x0`` for the first, then points drawn
+        uniformly in ``bounds`` (or in ``x0 +- max(1, max|x0|)`` where they are
+        not finite), as ``differential_evolution`` draws its population around
+        one ``x0``. ``maxiter`` and ``maxfev`` are for the whole call, shared
+        equally. Particle ``k`` has its own stream, child ``k + 1`` of
+        ``numpy.random.default_rng(rng).spawn(particles + 1)`` (child 0 draws
+        the starts), so the result is the same however the particles are run.
+        The result is the best particle's, with ``nit``, ``nfev`` and ``njev``
+        summed over all and ``particles``, the list of every particle's own
+        result. Default 1.
+    workers : int or map-like callable, optional
+        How the particles are run, as in ``differential_evolution``: 1 (default)
+        one after another here; an int > 1 a ``multiprocessing.Pool`` of that
+        many processes (-1: all cores), which needs ``fun`` and ``jac``
+        picklable (module-level functions; numba-jitted ones are); or any
+        map-like callable, ``workers(function, iterable)``, such as
+        ``concurrent.futures.Executor.map``. An exception in a particle ends
+        the call, with the best point of the particles that finished (and of
+        the failing one's where known) in ``exc.result``; a pool's processes
+        are always stopped. A ``callback`` needs ``workers=1``.
     callback : callable, optional
         Called after every step, as ``callback(intermediate_result)`` if its
         only parameter is named ``intermediate_result``, else as
@@ -267,6 +290,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     x0 = _as_start_point(x0)
     box = as_box(bounds, x0.size)
     x0 = clip_start(x0, box)
+    particles, workers = _ensemble_options(particles, workers, callback)
+    maxiter, maxfev = _share(maxiter, particles, "maxiter"), _share(maxfev, particles, "maxfev")
     options = validated_options(
         x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore, nu=nu,
         gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
@@ -275,13 +300,42 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=jac is None)
     objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
-    res = solve(objective, x0, options, np.random.default_rng(rng), step_callback(callback),
-                progress)
+    if particles == 1 and workers == 1:
+        res = solve(objective, x0, options, np.random.default_rng(rng),
+                    step_callback(callback), progress)
+    else:
+        draw, streams = particle_streams(rng, particles)
+        res = combined(run_particles(objective, particle_starts(x0, box, particles, draw),
+                                     options, streams, workers, step_callback(callback)))
     if disp:
         print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
               f"         Gradient evaluations: {res.njev}")
     return res
+
+
+def _ensemble_options(particles, workers, callback):
+    if isinstance(particles, bool) or not isinstance(particles, (int, np.integer)) \
+            or particles < 1:
+        raise ValueError(f"particles must be an integer >= 1, got {particles!r}")
+    if not callable(workers):
+        if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) \
+                or not (workers >= 1 or workers == -1):
+            raise ValueError("workers must be an integer >= 1, -1 (all cores) or a map-like "
+                             f"callable, got {workers!r}")
+    if callback is not None and workers != 1:
+        raise ValueError("a callback runs in this process: use it with workers=1")
+    return int(particles), workers if callable(workers) else int(workers)
+
+
+def _share(limit, particles, name):
+    """Each particle's part of a budget for the whole call."""
+    if limit is None or particles == 1:
+        return limit
+    if isinstance(limit, (int, np.integer, float)) and limit < particles:
+        raise ValueError(f"{name}={limit} cannot be shared by {particles} particles "
+                         f"(each needs at least 1)")
+    return limit // particles if isinstance(limit, (int, np.integer)) else limit
 
 
 def _warn_unknown_options(unknown_options):

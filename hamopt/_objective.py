@@ -39,6 +39,15 @@ class Objective:
         self.fev_per_step = n + 1 if jac is None else 1
         self.value_and_grad = self._python_value_and_grad()
 
+    def __getstate__(self):  # for a process pool: the closure is rebuilt on arrival
+        state = dict(self.__dict__)
+        del state["value_and_grad"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.value_and_grad = self._python_value_and_grad()
+
     @property
     def compiled(self):
         """Whether the whole loop can run in nopython code (jitted fun and jac, no args)."""

@@ -1,0 +1,109 @@
+"""Many particles in one call: their starts and random streams, how they are run
+(one after another, in a process pool, or through any map-like callable), and the
+one result that combines them.
+
+Every particle is a whole run of the solver (trajectory, polish, hop search)
+from its own start, with its own stream: child ``k + 1`` of
+``np.random.default_rng(rng).spawn(K + 1)`` (child 0 draws the starts), so
+the result does not depend on how many workers ran it. The particles are
+independent: they share nothing while they run.
+"""
+import math
+import os
+import pickle
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from ._options import fresh_point
+from ._outcomes import attach_result
+from ._solver import solve
+
+
+def particle_streams(rng, particles):
+    """(the generator that draws the starts, one generator per particle)."""
+    children = np.random.default_rng(rng).spawn(particles + 1)
+    return children[0], children[1:]
+
+
+def particle_starts(x0, box, particles, rng):
+    """x0 first, then ``particles - 1`` fresh points (uniform in a finite box, else in
+    ``x0 +- max(1, max|x0|)``), as the rows of an array."""
+    return np.array([x0] + [fresh_point(x0, box, rng) for _ in range(particles - 1)])
+
+
+def _run_particle(task):
+    objective, x0, options, rng, callback = task
+    return solve(objective, x0, options, rng, callback)
+
+
+def run_particles(objective, starts, options, streams, workers, callback=None):
+    """Each particle's OptimizeResult, in order. ``workers``: 1 (here, one after
+    another), an int > 1 or -1 (a process pool of that many, -1 = all cores), or a
+    map-like callable ``workers(function, iterable)``.
+
+    If a particle raises (or the run is interrupted), the exception propagates
+    with the combined result of the particles that finished, and of the
+    interrupted one's best point where known, attached as ``exc.result``.
+    """
+    tasks = [(objective, x0, options, rng, callback) for x0, rng in zip(starts, streams)]
+    done = [None] * len(tasks)
+    try:
+        if workers == 1:
+            for k, task in enumerate(tasks):
+                done[k] = _run_particle(task)
+        elif callable(workers):
+            for k, res in enumerate(workers(_run_particle, tasks)):
+                done[k] = res
+        else:
+            _in_pool(tasks, done, workers)
+    except BaseException as exc:
+        partial = [res for res in done if res is not None]
+        interrupted = getattr(exc, "result", None)
+        if interrupted is not None and interrupted.get("particles") is None:
+            partial.append(interrupted)
+        if partial:
+            attach_result(exc, combined(partial))
+        raise
+    return done
+
+
+def _in_pool(tasks, done, workers):
+    import multiprocessing
+    processes = os.cpu_count() if workers == -1 else workers
+    try:
+        pickle.dumps(tasks[0][0])
+    except Exception as exc:
+        raise TypeError(f"workers={workers} runs the particles in other processes, so fun "
+                        "and jac must be picklable (module-level functions, not lambdas or "
+                        f"closures): {exc}") from None
+    pool = multiprocessing.Pool(min(processes, len(tasks)))
+    try:
+        results = pool.imap_unordered(_indexed, list(enumerate(tasks)))
+        for k, res in results:
+            done[k] = res
+        pool.close()
+    finally:
+        pool.terminate()  # no worker outlives the call, whatever ended it
+        pool.join()
+
+
+def _indexed(item):
+    k, task = item
+    return k, _run_particle(task)
+
+
+def combined(results):
+    """One OptimizeResult for many particles: the best particle's fields (lowest
+    finite ``fun``), the counts summed over all, and ``particles``, every one's
+    own result in order."""
+    finite = [res for res in results if math.isfinite(res.fun)]
+    best = min(finite or results, key=lambda res: res.fun)
+    out = OptimizeResult(best)
+    for count in ("nit", "nfev", "njev", "polish_nfev", "polish_njev", "nhops",
+                  "curvature_njev", "nrestarts"):
+        if all(count in res for res in results):
+            out[count] = sum(res[count] for res in results)
+    out.particles = list(results)
+    out.message = f"{best.message} (best of {len(results)} particles)"
+    return out

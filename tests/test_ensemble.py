@@ -1,0 +1,118 @@
+"""Many particles in one call: streams, starts, workers, budgets, failures."""
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import hamopt
+from hamopt import testfunctions
+from hamopt._ensemble import particle_starts, particle_streams
+
+RASTRIGIN = testfunctions.get("rastrigin")
+BOX = list(zip(*RASTRIGIN.bounds(4)))
+
+
+def rastrigin(x):  # a plain Python function, picklable by reference
+    return float(10 * x.size + np.sum(x * x - 10 * np.cos(2 * np.pi * x)))
+
+
+def rastrigin_grad(x):
+    return 2 * x + 20 * np.pi * np.sin(2 * np.pi * x)
+
+
+CALLS = []
+
+
+def failing(x):
+    CALLS.append(1)
+    if len(CALLS) == 1500:
+        raise RuntimeError("simulation crashed")
+    return rastrigin(x)
+
+
+def _run(**kwargs):
+    return hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                           maxfev=4000, rng=7, particles=4, **kwargs)
+
+
+def _same(a, b):
+    assert_array_equal(a.x, b.x)
+    assert a.fun == b.fun and a.nfev == b.nfev
+    for p, q in zip(a.particles, b.particles, strict=True):
+        assert_array_equal(p.x, q.x)
+        assert p.fun == q.fun and p.nfev == q.nfev and p.nit == q.nit
+
+
+def test_the_result_does_not_depend_on_who_ran_the_particles():
+    alone = _run()
+    _same(alone, _run(workers=2))
+    _same(alone, _run(workers=map))
+    with ThreadPoolExecutor(3) as pool:
+        _same(alone, _run(workers=pool.map))
+    assert not multiprocessing.active_children()  # the pool is gone
+
+
+def test_each_particle_is_the_single_run_with_its_own_start_and_stream():
+    res = _run()
+    draw, streams = particle_streams(7, 4)
+    starts = particle_starts(np.full(4, 3.0), RASTRIGIN.bounds(4), 4, draw)
+    assert_array_equal(starts[0], np.full(4, 3.0))
+    assert len({tuple(s) for s in starts}) == 4
+    for particle, start, stream in zip(res.particles, starts, streams):
+        single = hamopt.minimize(rastrigin, start, jac=rastrigin_grad, bounds=BOX,
+                                 maxfev=1000, rng=stream)
+        assert_array_equal(particle.x, single.x)
+        assert particle.fun == single.fun and particle.nfev == single.nfev
+
+
+def test_best_particle_and_summed_counts():
+    res = _run()
+    funs = [p.fun for p in res.particles]
+    assert res.fun == min(funs) and res.fun == rastrigin(res.x)
+    assert res.nfev == sum(p.nfev for p in res.particles) <= 4000
+    assert all(p.nfev <= 1000 for p in res.particles)  # maxfev is shared
+    assert res.nit == sum(p.nit for p in res.particles)
+    assert "best of 4 particles" in res.message
+
+
+def test_jitted_objectives_in_a_process_pool():
+    fun, grad = RASTRIGIN.fun, RASTRIGIN.grad
+    a = hamopt.minimize(fun, np.full(4, 3.0), jac=grad, bounds=BOX, maxfev=2000, rng=1,
+                        particles=3)
+    b = hamopt.minimize(fun, np.full(4, 3.0), jac=grad, bounds=BOX, maxfev=2000, rng=1,
+                        particles=3, workers=2)
+    _same(a, b)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(particles=0), ValueError, "particles must be an integer >= 1"),
+    (dict(particles=2.5), ValueError, "particles must be an integer >= 1"),
+    (dict(particles=2, workers=0), ValueError, "workers must be"),
+    (dict(particles=2, workers=2, callback=lambda xk: None), ValueError, "workers=1"),
+    (dict(particles=5, maxfev=4), ValueError, "cannot be shared by 5 particles"),
+])
+def test_bad_ensemble_options(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, **kwargs)
+
+
+def test_unpicklable_functions_need_workers_1():
+    with pytest.raises(TypeError, match="picklable"):
+        hamopt.minimize(lambda x: rastrigin(x), np.full(4, 3.0), jac=rastrigin_grad,
+                        particles=2, workers=2, maxfev=100)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_particle_keeps_the_best_point_found(workers):
+    CALLS.clear()
+    with pytest.raises(RuntimeError, match="simulation crashed") as info:
+        hamopt.minimize(failing, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                        maxfev=4000, rng=7, particles=4, workers=workers)
+    partial = info.value.result
+    assert not partial.success and np.isfinite(partial.fun)
+    assert partial.fun == rastrigin(partial.x)
+    if workers == 1:  # the first particle finished (<= 1000 calls), the second failed
+        assert len(partial.particles) == 2 and partial.nfev == len(CALLS) - 1
+    assert not multiprocessing.active_children()
