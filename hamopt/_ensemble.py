@@ -93,6 +93,23 @@ def _indexed(item):
     return k, _run_particle(task)
 
 
+def dask_workers(client):
+    """A map-like callable that runs the particles on a dask.distributed cluster:
+    ``minimize(..., particles=K, workers=hamopt.dask_workers(client))``.
+
+    Results come back in order as they are needed, so if a particle raises,
+    those before it are kept; the cluster's pending work is cancelled.
+    """
+    def map_like(function, tasks):
+        futures = client.map(function, list(tasks), pure=False)
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            client.cancel(futures)
+    return map_like
+
+
 def combined(results):
     """One OptimizeResult for many particles: the best particle's fields (lowest
     finite ``fun``), the counts summed over all, and ``particles``, every one's

@@ -116,3 +116,18 @@ def test_a_failing_particle_keeps_the_best_point_found(workers):
     if workers == 1:  # the first particle finished (<= 1000 calls), the second failed
         assert len(partial.particles) == 2 and partial.nfev == len(CALLS) - 1
     assert not multiprocessing.active_children()
+
+
+def test_particles_on_a_real_dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    alone = _run()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        _same(alone, _run(workers=hamopt.dask_workers(client)))
+        CALLS.clear()
+        with pytest.raises(RuntimeError, match="simulation crashed") as info:
+            hamopt.minimize(failing, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                            maxfev=4000, rng=7, particles=4,
+                            workers=hamopt.dask_workers(client))
+        assert np.isfinite(info.value.result.fun)

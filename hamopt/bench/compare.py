@@ -131,6 +131,10 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["maxiter"] = kwargs.pop("maxiter_per_dim") * problem.n
     if "trajectory_per_dim" in kwargs:
         kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
+    if kwargs.pop("maxfev_is_budget", False):
+        if problem.remaining < 10 * kwargs.get("particles", 1):
+            raise BudgetExhausted  # too little left to share
+        kwargs["maxfev"] = problem.remaining
     if "hop_dt_per_width" in kwargs:
         kwargs["hop_dt"] = kwargs.pop("hop_dt_per_width") * float(np.max(problem.upper
                                                                           - problem.lower))
@@ -241,6 +245,11 @@ VARIANTS = {
     # The flights' first climb given (about ten pair energies of a Morse cluster)
     # instead of F(x0) - F(x_b), which random clusters make huge.
     "hamopt_climb10": dict(hop_climb=10.0),
+    # The whole budget given to minimize as maxfev (its own restarts instead of the
+    # harness's), in 1, 4 or 16 particles that share it: the ensembles' benchmark.
+    "hamopt_budget": dict(maxfev_is_budget=True),
+    "hamopt_particles4": dict(maxfev_is_budget=True, particles=4),
+    "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
 
 
