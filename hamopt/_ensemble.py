@@ -77,10 +77,11 @@ def _in_pool(tasks, done, workers):
         raise TypeError(f"workers={workers} runs the particles in other processes, so fun "
                         "and jac must be picklable (module-level functions, not lambdas or "
                         f"closures): {exc}") from None
-    pool = multiprocessing.Pool(min(processes, len(tasks)))
+    pool = multiprocessing.Pool(min(processes, len(tasks)), initializer=_one_blas_thread)
     try:
-        results = pool.imap_unordered(_indexed, list(enumerate(tasks)))
-        for k, res in results:
+        for k, res, exc in pool.imap_unordered(_indexed, list(enumerate(tasks))):
+            if exc is not None:
+                raise exc
             done[k] = res
         pool.close()
     finally:
@@ -88,9 +89,22 @@ def _in_pool(tasks, done, workers):
         pool.join()
 
 
+def _one_blas_thread():
+    """A worker's BLAS uses one thread: with its default (one per core) in every
+    process, the workers' idle BLAS threads spin on each other's cores and each
+    particle ran three times slower (benchmarks/ensemble_speedup.py)."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _indexed(item):
+    """Particle k's (k, result, None), or (k, None, the exception it raised): a pool's
+    worker lets a KeyboardInterrupt kill it, and the pool would then wait forever."""
     k, task = item
-    return k, _run_particle(task)
+    try:
+        return k, _run_particle(task), None
+    except BaseException as exc:  # handed back to the caller, which raises it
+        return k, None, exc
 
 
 def dask_workers(client):

@@ -32,6 +32,13 @@ def failing(x):
     return rastrigin(x)
 
 
+def interrupted(x):
+    CALLS.append(1)
+    if len(CALLS) == 1500:
+        raise KeyboardInterrupt
+    return rastrigin(x)
+
+
 def _run(**kwargs):
     return hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
                            maxfev=4000, rng=7, particles=4, **kwargs)
@@ -115,6 +122,17 @@ def test_a_failing_particle_keeps_the_best_point_found(workers):
     assert partial.fun == rastrigin(partial.x)
     if workers == 1:  # the first particle finished (<= 1000 calls), the second failed
         assert len(partial.particles) == 2 and partial.nfev == len(CALLS) - 1
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupt_in_a_particle_ends_the_call_cleanly(workers):
+    CALLS.clear()
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(interrupted, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                        maxfev=4000, rng=7, particles=4, workers=workers)
+    partial = info.value.result
+    assert np.isfinite(partial.fun) and partial.fun == rastrigin(partial.x)
     assert not multiprocessing.active_children()
 
 
