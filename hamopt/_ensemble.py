@@ -37,7 +37,7 @@ def _run_particle(task):
     return solve(objective, x0, options, rng, callback)
 
 
-def run_particles(objective, starts, options, streams, workers, callback=None):
+def run_particles(objective, starts, options, streams, workers, callback=None, display=None):
     """Each particle's OptimizeResult, in order. ``workers``: 1 (here, one after
     another), an int > 1 or -1 (a process pool of that many, -1 = all cores), or a
     map-like callable ``workers(function, iterable)``.
@@ -48,15 +48,21 @@ def run_particles(objective, starts, options, streams, workers, callback=None):
     """
     tasks = [(objective, x0, options, rng, callback) for x0, rng in zip(starts, streams)]
     done = [None] * len(tasks)
+
+    def finished(k, res):
+        done[k] = res
+        if display is not None:
+            display.finished(k, res)
     try:
         if workers == 1:
-            for k, task in enumerate(tasks):
-                done[k] = _run_particle(task)
+            step = None if display is None else display.step
+            for k, x0 in enumerate(starts):
+                finished(k, solve(objective, x0, options, streams[k], callback, step))
         elif callable(workers):
             for k, res in enumerate(workers(_run_particle, tasks)):
-                done[k] = res
+                finished(k, res)
         else:
-            _in_pool(tasks, done, workers)
+            _in_pool(tasks, finished, workers)
     except BaseException as exc:
         partial = [res for res in done if res is not None]
         interrupted = getattr(exc, "result", None)
@@ -68,7 +74,7 @@ def run_particles(objective, starts, options, streams, workers, callback=None):
     return done
 
 
-def _in_pool(tasks, done, workers):
+def _in_pool(tasks, finished, workers):
     import multiprocessing
     processes = os.cpu_count() if workers == -1 else workers
     try:
@@ -82,7 +88,7 @@ def _in_pool(tasks, done, workers):
         for k, res, exc in pool.imap_unordered(_indexed, list(enumerate(tasks))):
             if exc is not None:
                 raise exc
-            done[k] = res
+            finished(k, res)
         pool.close()
     finally:
         pool.terminate()  # no worker outlives the call, whatever ended it

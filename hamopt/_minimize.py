@@ -1,4 +1,5 @@
 """The public ``minimize``: normalize and validate the input once, then hand over to the solver."""
+import math
 import warnings
 
 import numpy as np
@@ -9,6 +10,7 @@ from ._callbacks import step_callback
 from ._ensemble import combined, particle_starts, particle_streams, run_particles
 from ._objective import Objective
 from ._options import validated_options
+from ._progress import Display, require_tqdm
 from ._solver import solve
 
 __all__ = ["minimize"]
@@ -20,7 +22,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
              hop_directions="curvature", hop_climb=None, restarts=None, maxiter=None,
              maxfev=None, tol=None, rng=None, particles=1, workers=1,
-             callback=None, disp=False, **unknown_options):
+             callback=None, disp=False, progress=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
     A particle with Hamiltonian ``H = log(1 + |p|^2) + eta log(F(q) - F0)``
@@ -204,7 +206,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         the step's ``energy_error``. Raising ``StopIteration`` ends the run
         with status 99.
     disp : bool, optional
-        Print a summary at the end.
+        Print a summary at the end (and, with ``particles``, a line as each
+        particle finishes).
+    progress : bool, optional
+        Show a progress bar (needs ``tqdm``: the ``progress`` extra): the
+        evaluations (out of ``maxfev`` if finite), the best value so far and
+        the particles still running. Particles run here update it as they
+        fly; particles run by ``workers`` when they finish. Default False.
 
     Returns
     -------
@@ -285,12 +293,15 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     >>> bool(res.fun < 1e-8)
     True
     """
-    progress = unknown_options.pop("_progress", None)  # private: the command line's display
+    hook = unknown_options.pop("_progress", None)  # private: the command line's display
     _warn_unknown_options(unknown_options)
+    if progress:
+        require_tqdm()  # before any work
     x0 = _as_start_point(x0)
     box = as_box(bounds, x0.size)
     x0 = clip_start(x0, box)
     particles, workers = _ensemble_options(particles, workers, callback)
+    total_maxfev = math.inf if maxfev is None else maxfev
     maxiter, maxfev = _share(maxiter, particles, "maxiter"), _share(maxfev, particles, "maxfev")
     options = validated_options(
         x0, box, F0=F0, eta=eta, dt=dt, deltaE=deltaE, energy_restore=energy_restore, nu=nu,
@@ -300,13 +311,19 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=jac is None)
     objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
-    if particles == 1 and workers == 1:
-        res = solve(objective, x0, options, np.random.default_rng(rng),
-                    step_callback(callback), progress)
-    else:
-        draw, streams = particle_streams(rng, particles)
-        res = combined(run_particles(objective, particle_starts(x0, box, particles, draw),
-                                     options, streams, workers, step_callback(callback)))
+    display = Display(progress, disp and particles > 1, total_maxfev, particles)
+    try:
+        if particles == 1 and workers == 1:
+            res = solve(objective, x0, options, np.random.default_rng(rng),
+                        step_callback(callback), hook or (display.step if progress else None))
+            display.finished(0, res)
+        else:
+            draw, streams = particle_streams(rng, particles)
+            res = combined(run_particles(objective, particle_starts(x0, box, particles, draw),
+                                         options, streams, workers, step_callback(callback),
+                                         display))
+    finally:
+        display.close()
     if disp:
         print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"

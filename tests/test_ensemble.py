@@ -149,3 +149,35 @@ def test_particles_on_a_real_dask_cluster():
                             maxfev=4000, rng=7, particles=4,
                             workers=hamopt.dask_workers(client))
         assert np.isfinite(info.value.result.fun)
+
+
+def test_a_progress_bar_changes_nothing_but_the_screen(capsys):
+    pytest.importorskip("tqdm")
+    quiet = _run()
+    shown = _run(progress=True)
+    _same(quiet, shown)
+    err = capsys.readouterr().err
+    assert "hamopt" in err and "fev" in err and "alive=0" in err
+    single = hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                             maxfev=3000, rng=7)
+    single_shown = hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad,
+                                   bounds=BOX, maxfev=3000, rng=7, progress=True)
+    assert_array_equal(single.x, single_shown.x)
+    assert single.nfev == single_shown.nfev
+    assert "/3000" in capsys.readouterr().err
+
+
+def test_progress_without_tqdm_fails_before_any_work(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    CALLS.clear()
+    with pytest.raises(ImportError, match="pip install tqdm"):
+        hamopt.minimize(failing, np.full(4, 3.0), jac=rastrigin_grad, progress=True)
+    assert not CALLS
+
+
+def test_disp_prints_a_line_per_particle(capsys):
+    _run(disp=True)
+    out = capsys.readouterr().out
+    assert all(f"particle {k}: fun" in out for k in range(4))
