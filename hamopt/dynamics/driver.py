@@ -7,6 +7,8 @@ user's functions reach it as first-class functions of fixed types,
 drivers are loaded from numba's disk cache in later processes, so a new
 objective costs only its own compilation.
 """
+import functools
+
 import numba
 import numpy as np
 from numba import types
@@ -70,8 +72,32 @@ def _drivers(salt):
 run_fun_jac, run_fun_and_grad = _drivers(SOURCE_SALT)
 
 
+class Runner:
+    """``runner(vectors, scalars, counters, rng, nsteps) -> reason`` for a jitted fun and
+    jac (or jac=True). ``fits`` is None until ``fits_state`` has tried numba's
+    conversion of the functions to the drivers' types once (a zero-step call),
+    then whether they fit; runners are kept per (fun, jac), so that each numba
+    conversion (about 0.1 ms a driver call) is not paid twice per flight."""
+
+    def __init__(self, fun, jac):
+        self.fun, self.jac, self.fits = fun, jac, None
+
+    def __call__(self, *state):
+        if self.jac is True:
+            return run_fun_and_grad(self.fun, *state)
+        return run_fun_jac(self.fun, self.jac, *state)
+
+    def fits_state(self, state):
+        if self.fits is None:
+            try:
+                self(*state, 0)
+                self.fits = True
+            except TypeError:
+                self.fits = False
+        return self.fits
+
+
+@functools.lru_cache(maxsize=16)
 def compiled_runner(fun, jac):
-    """``runner(vectors, scalars, counters, rng, nsteps) -> reason`` for a jitted fun and jac (or jac=True)."""
-    if jac is True:
-        return lambda *state: run_fun_and_grad(fun, *state)
-    return lambda *state: run_fun_jac(fun, jac, *state)
+    """The Runner of a jitted fun and jac (or jac=True), kept for the next flights."""
+    return Runner(fun, jac)

@@ -69,9 +69,7 @@ def _run_compiled(particle, objective, callback, progress):
 
     runner = compiled_runner(objective.fun, objective.jac)
     state = particle.vectors, particle.scalars, particle.counters, particle.rng
-    try:
-        runner(*state, 0)  # zero steps: only numba's conversion of fun and jac
-    except TypeError:
+    if not runner.fits_state(state):
         # The functions do not fit the drivers' types (say, jac returns float32 or
         # fun an int): Python calls them instead, with the same result.
         return _run_python(particle, objective, callback, progress)
