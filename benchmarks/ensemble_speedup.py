@@ -1,9 +1,10 @@
 """Wall time of K particles run one after another against the same K in a process pool.
 
     python benchmarks/ensemble_speedup.py [--particles 16] [--workers 2] [--repeats 3]
+                                          [--maxfev 20000]
 
 Jitted Rastrigin and Rosenbrock (n = 10, domain as bounds, gradients given),
-``maxfev`` = 20,000 per particle, seed 0. Each configuration is timed
+``--maxfev`` evaluations per particle (20,000), seed 0. Each configuration is timed
 ``--repeats`` times in turn (pool start-up included, kernels compiled before);
 the table gives the medians, the speed-up and whether every particle's result
 was identical. The last row is the machine's own ceiling: a pure-Python busy
@@ -42,9 +43,10 @@ def main():
     parser.add_argument("--particles", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--maxfev", type=int, default=20_000, help="per particle")
     args = parser.parse_args()
     k, n = args.particles, 10
-    print(f"{k} particles, n = {n}, 20,000 evaluations each; {os.cpu_count()} cores; "
+    print(f"{k} particles, n = {n}, {args.maxfev:,} evaluations each; {os.cpu_count()} cores; "
           f"medians of {args.repeats} runs.\n")
     print(f"| function | one after another (s) | workers={args.workers} (s) | speed-up | "
           "identical results |")
@@ -55,7 +57,7 @@ def main():
         x0 = np.full(n, 2.0)
 
         def run(workers):
-            return hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=20_000 * k,
+            return hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=args.maxfev * k,
                                    particles=k, workers=workers, rng=0)
         hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=200, rng=0)  # compile
         alone, pooled = [], []
