@@ -1,5 +1,6 @@
 """The public ``minimize``: normalize and validate the input once, then hand over to the solver."""
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -346,13 +347,15 @@ def _ensemble_options(particles, workers, callback):
 
 
 def _share(limit, particles, name):
-    """Each particle's part of a budget for the whole call."""
-    if limit is None or particles == 1:
+    """Each particle's part of a budget for the whole call (a bad budget is left for
+    ``validated_options`` to report)."""
+    if limit is None or particles == 1 or isinstance(limit, bool) \
+            or not isinstance(limit, numbers.Integral):
         return limit
-    if isinstance(limit, (int, np.integer, float)) and limit < particles:
+    if limit < particles:
         raise ValueError(f"{name}={limit} cannot be shared by {particles} particles "
                          f"(each needs at least 1)")
-    return limit // particles if isinstance(limit, (int, np.integer)) else limit
+    return limit // particles
 
 
 def _warn_unknown_options(unknown_options):

@@ -181,3 +181,9 @@ def test_disp_prints_a_line_per_particle(capsys):
     _run(disp=True)
     out = capsys.readouterr().out
     assert all(f"particle {k}: fun" in out for k in range(4))
+
+
+def test_a_float_budget_is_refused_with_particles_too():
+    with pytest.raises(TypeError, match="maxfev must be an integer"):
+        hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, particles=4,
+                        maxfev=1e4)

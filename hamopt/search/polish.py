@@ -82,10 +82,10 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # Room is kept for the gradient at the simplex's best point.
         if found.nfev + 1 + objective.fev_per_step > fev_budget:
             raise _BudgetSpent
-        value = regularized(float(objective.value(z.copy())), z, weight_decay)
+        f = regularized(float(objective.value(z.copy())), z, weight_decay)
         found.nfev += 1
-        keep(z, value, None)
-        return value
+        keep(z, f, None)
+        return f
 
     bounds = None if box is None else list(zip(*box))
     try:
