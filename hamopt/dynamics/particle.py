@@ -76,7 +76,9 @@ class Particle:
         f_start = regularized(f0, x0, settings.weight_decay)
         self._set_scalars(settings, f_start, fev_per_step)
         self._set_vectors(settings, x0, g0)
-        record_f0.py_func(self.scalars, self.nit)  # plain Python: no compiled code to go stale
+        # Plain Python: no compiled code to go stale (with NUMBA_DISABLE_JIT=1,
+        # record_f0 is the Python function itself).
+        getattr(record_f0, "py_func", record_f0)(self.scalars, self.nit)
         self._set_momentum(settings.deltaE if p0 is None else None, p0)
         begin(self.vectors, self.scalars)
 
