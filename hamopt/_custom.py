@@ -1,4 +1,9 @@
 """``hamopt.custom``: hamopt as ``scipy.optimize.minimize(..., method=hamopt.custom)``."""
+import inspect
+import warnings
+
+from scipy.optimize import OptimizeWarning
+
 from ._minimize import minimize
 
 __all__ = ["custom"]
@@ -22,4 +27,16 @@ def custom(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None,
     """
     if constraints is not None and len(constraints) > 0:
         raise ValueError("hamopt does not support constraints")
+    unknown = [name for name in options if name not in _OPTIONS]
+    if unknown:  # as scipy's own methods do
+        warnings.warn(f"Unknown solver options: {', '.join(unknown)}", OptimizeWarning,
+                      stacklevel=3)
+    options = {name: value for name, value in options.items() if name in _OPTIONS}
     return minimize(fun, x0, jac=jac, args=args, bounds=bounds, callback=callback, **options)
+
+
+# hamopt.minimize's keywords that scipy's options may carry.
+_OPTIONS = frozenset(name for name, parameter in inspect.signature(minimize).parameters.items()
+                     if parameter.kind == parameter.KEYWORD_ONLY
+                     or parameter.kind == parameter.POSITIONAL_OR_KEYWORD) - {
+                         "fun", "x0", "jac", "args", "bounds", "callback"}

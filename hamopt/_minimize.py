@@ -1,10 +1,8 @@
 """The public ``minimize``: normalize and validate the input once, then hand over to the solver."""
 import math
 import numbers
-import warnings
 
 import numpy as np
-from scipy.optimize import OptimizeWarning
 
 from ._bounds import as_box, clip_start
 from ._callbacks import step_callback
@@ -295,7 +293,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     True
     """
     hook = unknown_options.pop("_progress", None)  # private: the command line's display
-    _warn_unknown_options(unknown_options)
+    if unknown_options:  # as Python says it for any function
+        raise TypeError(f"minimize() got an unexpected keyword argument "
+                        f"{next(iter(unknown_options))!r}")
     if progress:
         require_tqdm()  # before any work
     x0 = _as_start_point(x0)
@@ -356,12 +356,6 @@ def _share(limit, particles, name):
         raise ValueError(f"{name}={limit} cannot be shared by {particles} particles "
                          f"(each needs at least 1)")
     return limit // particles
-
-
-def _warn_unknown_options(unknown_options):
-    if unknown_options:
-        names = ", ".join(map(str, unknown_options))
-        warnings.warn(f"Unknown solver options: {names}", OptimizeWarning, stacklevel=3)
 
 
 def _as_start_point(x0):

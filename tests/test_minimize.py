@@ -160,10 +160,16 @@ def test_callbacks_and_stop_iteration(style):
         assert seen[-1].nit == 5 and seen[-1].fun == pytest.approx(res.fun)
 
 
-def test_unknown_option_warns():
-    from scipy.optimize import OptimizeWarning
-    with pytest.warns(OptimizeWarning, match="Unknown solver options: banana"):
-        hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, maxiter=3, banana=1)
+@pytest.mark.parametrize("name", ["banana", "max_iter", "seed", "options"])
+def test_a_misspelt_keyword_is_a_type_error(name):
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return rosen(x)
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{name}'"):
+        hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, maxiter=3, **{name: 1})
+    assert not calls  # before any work
 
 
 def test_deep_convergence_does_not_overflow_the_momentum():
