@@ -48,10 +48,14 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         nopython code.
     x0 : array_like, shape (n,)
         Starting point.
-    jac : callable, True or None, optional
+    jac : callable, True, None or {'2-point', '3-point', 'cs'}, optional
         Gradient ``jac(x, *args) -> ndarray (n,)``; ``True`` if ``fun`` returns
-        the gradient too; ``None`` (default) for forward differences, which
-        cost ``n`` extra evaluations per step and are counted in ``nfev``.
+        the gradient too; ``None`` (default) or ``'2-point'`` for forward
+        differences, which cost ``n`` extra evaluations per step; ``'3-point'``
+        for central differences (``2n``); ``'cs'`` for complex steps (``n``;
+        ``fun`` must take a complex ``x``). All are counted in ``nfev``. Through
+        ``scipy.optimize.minimize(method=hamopt.custom)`` a string arrives as
+        None (scipy drops it for custom methods): forward differences.
     F0 : float or None, optional
         A lower bound of ``F``, ideally its minimum. ``F(x0) > F0`` is required.
         The closer ``F0`` is to the minimum, the more accurately the minimum
@@ -301,6 +305,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     x0 = _as_start_point(x0)
     box = as_box(bounds, x0.size)
     x0 = clip_start(x0, box)
+    objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
     particles, workers = _ensemble_options(particles, workers, callback)
     total_maxfev = math.inf if maxfev is None else maxfev
     maxiter, maxfev = _share(maxiter, particles, "maxiter"), _share(maxfev, particles, "maxfev")
@@ -310,8 +315,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
         hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
-        maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=jac is None)
-    objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
+        maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=objective.jac is None)
     display = Display(progress, disp and particles > 1, total_maxfev, particles)
     try:
         if particles == 1 and workers == 1:

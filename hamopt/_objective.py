@@ -9,6 +9,10 @@ import numpy as np
 from numba.extending import is_jitted
 
 _SQRT_EPS = np.sqrt(np.finfo(float).eps)
+_CBRT_EPS = np.cbrt(np.finfo(float).eps)
+_ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
+# scipy's difference schemes for jac=: values of fun per gradient, per variable.
+DIFFERENCES = {"2-point": 1, "3-point": 2, "cs": 1}
 
 
 class Objective:
@@ -18,9 +22,12 @@ class Objective:
     ----------
     fun : callable
         ``fun(x, *args) -> float``, or ``-> (float, array)`` when ``jac is True``.
-    jac : callable, True or None
-        The gradient: ``jac(x, *args) -> array``; ``True``; or ``None`` for
-        forward differences (``n`` extra evaluations of ``fun`` per gradient).
+    jac : callable, True, None or str
+        The gradient: ``jac(x, *args) -> array``; ``True``; ``None`` or
+        ``'2-point'`` for forward differences (``n`` extra evaluations of
+        ``fun`` per gradient), ``'3-point'`` for central differences (``2n``),
+        ``'cs'`` for complex steps (``n``). A string is kept in
+        ``difference`` and ``jac`` becomes None.
     args : tuple
         Extra arguments of ``fun`` and ``jac``.
     n : int
@@ -30,13 +37,20 @@ class Objective:
     def __init__(self, fun, jac, args, n, box=None):
         if not callable(fun):
             raise TypeError(f"fun must be callable, got {type(fun).__name__}")
-        if not (jac is None or jac is True or callable(jac)):
-            raise TypeError("jac must be a callable, True (fun returns (f, grad)) or None "
-                            f"(finite differences), got {jac!r}")
+        if isinstance(jac, str) and jac in DIFFERENCES:
+            self.difference, jac = jac, None
+        elif jac is None:
+            self.difference = "2-point"
+        elif jac is True or callable(jac):
+            self.difference = None
+        else:
+            raise TypeError("jac must be a callable, True (fun returns (f, grad)), None or "
+                            "'2-point' (forward differences), '3-point' (central) or 'cs' "
+                            f"(complex step), got {jac!r}")
         self.fun, self.jac, self.args, self.n = fun, jac, tuple(args), n
         self.box = box  # finite differences step inwards at the bounds
-        # One step costs one gradient; with forward differences that is n + 1 values.
-        self.fev_per_step = n + 1 if jac is None else 1
+        # One step costs one gradient: with differences that is 1 + the values they take.
+        self.fev_per_step = 1 + DIFFERENCES[self.difference] * n if jac is None else 1
         self.value_and_grad = self._python_value_and_grad()
 
     def __getstate__(self):  # for a process pool: the closure is rebuilt on arrival
@@ -59,9 +73,12 @@ class Objective:
         if jac is True:
             return lambda x: fun(x, *args)
         if jac is None:
+            difference = {"2-point": self._forward_difference, "3-point": self._central_difference,
+                          "cs": self._complex_step}[self.difference]
+
             def value_and_grad(x):
                 f = fun(x, *args)
-                return f, self._forward_difference(x, f)
+                return f, difference(x, f)
             return value_and_grad
         return lambda x: (fun(x, *args), jac(x, *args))
 
@@ -84,6 +101,51 @@ class Objective:
             h = xh[i] - x[i]  # the step actually taken, after rounding
             g[i] = (float(fun(xh.copy(), *args)) - f) / h
             xh[i] = x[i]
+        return g
+
+    def _central_difference(self, x, f):
+        """Central differences (as scipy's '3-point': step eps^(1/3) max(1, |x_i|)); within a
+        step of a bound, the one-sided second-order formula, stepping inwards."""
+        fun, args = self.fun, self.args
+        f = float(f)
+        g = np.empty(self.n)
+        xh = x.copy()
+        for i in range(self.n):
+            h = _CBRT_EPS * max(1.0, abs(x[i]))
+            up, down = (np.inf, np.inf) if self.box is None else (self.box[1][i] - x[i],
+                                                                   x[i] - self.box[0][i])
+            if up >= h and down >= h:
+                xh[i] = x[i] + h
+                ahead = float(fun(xh.copy(), *args))
+                xh[i] = x[i] - h
+                g[i] = (ahead - float(fun(xh.copy(), *args))) / (2.0 * h)
+            else:  # (-3 F(x) + 4 F(x + s) - F(x + 2 s)) / 2s, s pointing inwards
+                s = min(h, 0.5 * max(up, down)) * (1.0 if up >= down else -1.0)
+                xh[i] = x[i] + s
+                one = float(fun(xh.copy(), *args))
+                xh[i] = x[i] + 2.0 * s
+                g[i] = (4.0 * one - 3.0 * f - float(fun(xh.copy(), *args))) / (2.0 * s)
+            xh[i] = x[i]
+        return g
+
+    def _complex_step(self, x, f):
+        """Complex-step derivatives, Im F(x + i h e_i) / h (exact to rounding, n values;
+        ``fun`` must take complex x and return a complex value)."""
+        fun, args = self.fun, self.args
+        g = np.empty(self.n)
+        xc = x.astype(complex)
+        for i in range(self.n):
+            h = _SQRT_EPS * max(1.0, abs(x[i]))
+            xc[i] = x[i] + 1j * h
+            try:
+                value = fun(xc.copy(), *args)
+                if not np.iscomplexobj(value):
+                    raise TypeError(f"it returned {type(value).__name__}")
+            except (TypeError, ValueError, _ComplexWarning) as exc:
+                raise TypeError("jac='cs' (complex step) needs fun to take a complex x and "
+                                f"return a complex value: {exc}") from exc
+            g[i] = np.imag(value) / h
+            xc[i] = x[i]
         return g
 
     def first_evaluation(self, x0):

@@ -234,3 +234,31 @@ def test_the_callback_sees_every_step_the_last_one_too(path):
     res = hamopt.minimize(fun, [-1.2, 1.0, 0.5], jac=jac, hops=0, polish=False, maxiter=37,
                           rng=0, callback=lambda xk: seen.append(xk))
     assert res.nit == 37 and len(seen) == 37
+
+
+@pytest.mark.parametrize("jac, per_gradient", [("2-point", 1), ("3-point", 2), ("cs", 1)])
+def test_scipy_difference_schemes_are_accepted_and_counted(jac, per_gradient):
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return (x[0] - 1.0) ** 2 + 10.0 * (x[1] + 0.5) ** 2 + x[0] * x[1]
+    res = hamopt.minimize(fun, [2.0, 2.0], jac=jac, maxfev=400, rng=0, hops=0, maxiter=20)
+    assert res.nfev == len(calls) <= 400
+    assert res.njev * (1 + per_gradient * 2) <= res.nfev
+    exact = np.array([2 * (res.x[0] - 1.0) + res.x[1], 20 * (res.x[1] + 0.5) + res.x[0]])
+    # central differences and complex steps are exact on a quadratic; forward ones not
+    assert np.allclose(res.jac, exact, atol=1e-6 if jac == "2-point" else 1e-9)
+
+
+def test_forward_differences_by_name_are_the_default():
+    a = hamopt.minimize(rosen, [-1.2, 1.0], maxfev=500, rng=0)
+    b = hamopt.minimize(rosen, [-1.2, 1.0], jac="2-point", maxfev=500, rng=0)
+    assert a.fun == b.fun and a.nfev == b.nfev
+
+
+def test_complex_step_needs_a_complex_fun():
+    with pytest.raises(TypeError, match="complex step"):
+        hamopt.minimize(lambda x: float(np.sum(x * x)), [1.0, 2.0], jac="cs", maxfev=50)
+    with pytest.raises(TypeError, match="jac must be"):
+        hamopt.minimize(rosen, [1.0, 2.0], jac="4-point")
