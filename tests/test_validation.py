@@ -94,6 +94,6 @@ def test_bad_fun_jac_callback():
     with pytest.raises(TypeError, match="fun must be callable"):
         hamopt.minimize(3.0, [1.0])
     with pytest.raises(TypeError, match="jac must be a callable"):
-        hamopt.minimize(rosen, [1.0, 2.0], jac="3-point")
+        hamopt.minimize(rosen, [1.0, 2.0], jac="4-point")
     with pytest.raises(TypeError, match="callback must be callable"):
         hamopt.minimize(rosen, [1.0, 2.0], jac=rosen_der, callback=1)
