@@ -25,8 +25,10 @@ def custom(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None,
     >>> bool(res.success)
     True
     """
-    if constraints is not None and len(constraints) > 0:
-        raise ValueError("hamopt does not support constraints")
+    if not (constraints is None or (isinstance(constraints, (list, tuple))
+                                    and len(constraints) == 0)):
+        raise ValueError("hamopt does not support constraints (only bounds), got "
+                         f"{type(constraints).__name__}")
     unknown = [name for name in options if name not in _OPTIONS]
     if unknown:  # as scipy's own methods do
         warnings.warn(f"Unknown solver options: {', '.join(unknown)}", OptimizeWarning,

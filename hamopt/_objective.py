@@ -15,6 +15,18 @@ _ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
 DIFFERENCES = {"2-point": 1, "3-point": 2, "cs": 1}
 
 
+def real_value(f):
+    """F as a float, or an error that says what ``fun`` returned instead."""
+    if type(f) is float:
+        return f
+    if np.ndim(f) != 0:
+        raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
+    try:
+        return float(f)
+    except (TypeError, ValueError):
+        raise TypeError(f"fun must return a real scalar, got {f!r}") from None
+
+
 class Objective:
     """F and grad F of the user's problem.
 
@@ -71,21 +83,27 @@ class Objective:
     def _python_value_and_grad(self):
         fun, jac, args = self.fun, self.jac, self.args
         if jac is True:
-            return lambda x: fun(x, *args)
+            def value_and_grad(x):
+                out = fun(x, *args)
+                if not (isinstance(out, tuple) and len(out) == 2):
+                    raise TypeError("with jac=True, fun must return a tuple (f, grad), "
+                                    f"got {out!r}")
+                return real_value(out[0]), out[1]
+            return value_and_grad
         if jac is None:
             difference = {"2-point": self._forward_difference, "3-point": self._central_difference,
                           "cs": self._complex_step}[self.difference]
 
             def value_and_grad(x):
-                f = fun(x, *args)
+                f = real_value(fun(x, *args))
                 return f, difference(x, f)
             return value_and_grad
-        return lambda x: (fun(x, *args), jac(x, *args))
+        return lambda x: (real_value(fun(x, *args)), jac(x, *args))
 
     def value(self, x):
         """F alone (one evaluation of ``fun``)."""
         out = self.fun(x, *self.args)
-        return out[0] if self.jac is True else out
+        return real_value(out[0] if self.jac is True else out)
 
     def _forward_difference(self, x, f):
         """Forward-difference gradient, step sqrt(eps) max(1, |x_i|) as scipy's '2-point'."""
@@ -99,7 +117,7 @@ class Objective:
                 h = -h
             xh[i] = x[i] + h
             h = xh[i] - x[i]  # the step actually taken, after rounding
-            g[i] = (float(fun(xh.copy(), *args)) - f) / h
+            g[i] = (real_value(fun(xh.copy(), *args)) - f) / h
             xh[i] = x[i]
         return g
 
@@ -116,15 +134,15 @@ class Objective:
                                                                    x[i] - self.box[0][i])
             if up >= h and down >= h:
                 xh[i] = x[i] + h
-                ahead = float(fun(xh.copy(), *args))
+                ahead = real_value(fun(xh.copy(), *args))
                 xh[i] = x[i] - h
-                g[i] = (ahead - float(fun(xh.copy(), *args))) / (2.0 * h)
+                g[i] = (ahead - real_value(fun(xh.copy(), *args))) / (2.0 * h)
             else:  # (-3 F(x) + 4 F(x + s) - F(x + 2 s)) / 2s, s pointing inwards
                 s = min(h, 0.5 * max(up, down)) * (1.0 if up >= down else -1.0)
                 xh[i] = x[i] + s
-                one = float(fun(xh.copy(), *args))
+                one = real_value(fun(xh.copy(), *args))
                 xh[i] = x[i] + 2.0 * s
-                g[i] = (4.0 * one - 3.0 * f - float(fun(xh.copy(), *args))) / (2.0 * s)
+                g[i] = (4.0 * one - 3.0 * f - real_value(fun(xh.copy(), *args))) / (2.0 * s)
             xh[i] = x[i]
         return g
 
@@ -150,18 +168,7 @@ class Objective:
 
     def first_evaluation(self, x0):
         """F and grad F at x0 as float and float64 array, with clear errors for bad output."""
-        out = self.value_and_grad(x0.copy())
-        if self.jac is True:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise TypeError("with jac=True, fun must return a tuple (f, grad), "
-                                f"got {type(out).__name__}")
-        f, g = out
-        if np.ndim(f) != 0:
-            raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
-        try:
-            f = float(f)
-        except (TypeError, ValueError):
-            raise TypeError(f"fun must return a real scalar, got {f!r}") from None
+        f, g = self.value_and_grad(x0.copy())  # f checked there, as at every call
         g = np.asarray(g, dtype=float)
         if g.shape != (self.n,):
             raise ValueError(f"jac must return an array of shape ({self.n},) like x0, "

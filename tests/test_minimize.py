@@ -262,3 +262,26 @@ def test_complex_step_needs_a_complex_fun():
         hamopt.minimize(lambda x: float(np.sum(x * x)), [1.0, 2.0], jac="cs", maxfev=50)
     with pytest.raises(TypeError, match="jac must be"):
         hamopt.minimize(rosen, [1.0, 2.0], jac="4-point")
+
+
+@pytest.mark.parametrize("bad", [None, "one", [1.0, 2.0]])
+def test_a_bad_value_mid_run_says_what_fun_returned(bad):
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return bad if len(calls) == 30 else float(np.sum(x * x))
+    with pytest.raises((TypeError, ValueError), match="fun must return a") as info:
+        hamopt.minimize(fun, [1.0, 2.0], jac=lambda x: 2 * x, rng=0)
+    partial = info.value.result
+    assert partial.nfev == 29 and partial.fun == float(np.sum(partial.x ** 2))
+
+
+def test_a_bad_pair_mid_run_says_what_fun_returned():
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return None if len(calls) == 30 else (float(np.sum(x * x)), 2 * x)
+    with pytest.raises(TypeError, match=r"fun must return a tuple \(f, grad\), got None"):
+        hamopt.minimize(fun, [1.0, 2.0], jac=True, rng=0)

@@ -71,3 +71,12 @@ def test_inside_basinhopping():
                                          "options": {"rng": 0, "maxiter": 3000}})
     assert res.fun <= 1e-8
     assert res.lowest_optimization_result.success
+
+
+def test_constraint_objects_are_refused_clearly():
+    from scipy.optimize import LinearConstraint, NonlinearConstraint
+    for constraint in (NonlinearConstraint(lambda x: x[0], 0, 1),
+                       LinearConstraint([[1.0, 1.0]], 0, 1),
+                       {"type": "ineq", "fun": lambda x: x[0]}):
+        with pytest.raises(ValueError, match="does not support constraints"):
+            minimize(rosen, [1.0, 2.0], method=hamopt.custom, constraints=constraint)
