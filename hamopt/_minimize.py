@@ -316,6 +316,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
         hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=objective.jac is None)
+    if options.maxfev < objective.fev_per_step:
+        raise ValueError(f"maxfev={options.maxfev}{' per particle' if particles > 1 else ''} "
+                         "is less than one evaluation of F and its gradient at x0 costs "
+                         f"({objective.fev_per_step})")
     display = Display(progress, disp and particles > 1, total_maxfev, particles)
     try:
         if particles == 1 and workers == 1:

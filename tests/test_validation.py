@@ -97,3 +97,25 @@ def test_bad_fun_jac_callback():
         hamopt.minimize(rosen, [1.0, 2.0], jac="4-point")
     with pytest.raises(TypeError, match="callback must be callable"):
         hamopt.minimize(rosen, [1.0, 2.0], jac=rosen_der, callback=1)
+
+
+@pytest.mark.parametrize("jac, maxfev", [(None, 10), ("3-point", 20), (True, 0)])
+def test_maxfev_below_one_gradient_is_refused_before_any_work(jac, maxfev):
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return (float(np.sum(x * x)), 2 * x) if jac is True else float(np.sum(x * x))
+    with pytest.raises(ValueError, match="maxfev"):
+        hamopt.minimize(fun, np.ones(10), jac=jac, maxfev=maxfev)
+    assert not calls
+
+
+def test_maxfev_of_exactly_one_gradient_is_one_evaluation():
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return float(np.sum(x * x))
+    res = hamopt.minimize(fun, np.ones(10), maxfev=11, rng=0)
+    assert res.nfev == len(calls) == 11
