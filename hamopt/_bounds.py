@@ -32,10 +32,11 @@ def as_box(bounds, n):
         raise ValueError(f"bounds must have one entry per coordinate of x0 ({n})") from None
     if np.any(np.isnan(lower)) or np.any(np.isnan(upper)):
         raise ValueError("bounds must not be NaN")
-    if np.any(lower >= upper):
-        i = int(np.argmax(lower >= upper))
-        raise ValueError(f"each lower bound must be below its upper bound; coordinate {i} has "
-                         f"[{lower[i]}, {upper[i]}] (fix a variable by leaving it out of x)")
+    if np.any(lower > upper) or np.any(np.isinf(lower) & (lower == upper)):
+        i = int(np.argmax((lower > upper) | (np.isinf(lower) & (lower == upper))))
+        raise ValueError(f"each lower bound must be at most its upper bound (equal ones fix "
+                         f"the variable) and finite where they are equal; coordinate {i} has "
+                         f"[{lower[i]}, {upper[i]}]")
     return lower, upper
 
 

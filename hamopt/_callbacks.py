@@ -4,12 +4,13 @@ import inspect
 from scipy.optimize import OptimizeResult
 
 
-def step_callback(callback):
+def step_callback(callback, full=None):
     """``callback(particle) -> bool`` for the loops (True: stop), or None.
 
     As in scipy's global optimizers, the user's callback sees the best point:
     ``callback(xk)``, or ``callback(intermediate_result=...)`` when its only
     parameter has that name. ``StopIteration`` from it asks to stop.
+    ``full(z)`` turns the solver's points into the user's (fixed variables).
     """
     if callback is None:
         return None
@@ -23,16 +24,19 @@ def step_callback(callback):
     def call(particle):
         try:
             if wants_result:
-                callback(intermediate_result=_intermediate_result(particle))
+                callback(intermediate_result=_intermediate_result(particle, full))
             else:
-                callback(particle.x_best)
+                callback(particle.x_best if full is None else full(particle.x_best))
         except StopIteration:
             return True
         return False
     return call
 
 
-def _intermediate_result(particle):
+def _intermediate_result(particle, full=None):
+    x, q, p = particle.x_best, particle.q, particle.p
+    if full is not None:
+        x, q, p = full(x), full(q), full(p, fill=0.0)
     return OptimizeResult(
-        x=particle.x_best, fun=particle.f_best, nit=particle.nit, nfev=particle.nfev,
-        njev=particle.njev, q=particle.q, p=particle.p, energy_error=particle.energy_error)
+        x=x, fun=particle.f_best, nit=particle.nit, nfev=particle.nfev,
+        njev=particle.njev, q=q, p=p, energy_error=particle.energy_error)

@@ -7,6 +7,7 @@ import numpy as np
 from ._bounds import as_box, clip_start
 from ._callbacks import step_callback
 from ._ensemble import combined, particle_starts, particle_streams, run_particles
+from ._fixed import FixedVariables
 from ._objective import Objective
 from ._options import validated_options
 from ._progress import Display, require_tqdm
@@ -81,8 +82,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         (``None`` for an open side). The particle reflects elastically at the
         walls (the momentum's normal component flips, so the energy is kept),
         and ``x`` never leaves the box. ``x0`` outside is clipped with an
-        ``OptimizeWarning``, as scipy does. Each lower bound must be below its
-        upper bound.
+        ``OptimizeWarning``, as scipy does. Each lower bound must be at most its
+        upper bound; equal ones fix the variable, as in L-BFGS-B: the search
+        runs over the others (``fun`` still sees every variable), and the
+        result's ``jac`` is 0 along a fixed one (the projected gradient).
     deltaE : float, optional
         Initial kinetic energy: ``|p(0)|^2 = deltaE`` and
         ``e^E = V(x0) (1 + deltaE)``, so the particle can reach points up to
@@ -305,7 +308,15 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     x0 = _as_start_point(x0)
     box = as_box(bounds, x0.size)
     x0 = clip_start(x0, box)
-    objective = Objective(fun, jac, args if isinstance(args, tuple) else (args,), x0.size, box)
+    args = args if isinstance(args, tuple) else (args,)
+    fixed = FixedVariables.of(box)
+    if fixed is not None:
+        if fixed.all_fixed:
+            raise ValueError("every variable is fixed by its bounds (lower == upper): "
+                             "there is nothing to minimize")
+        x0, box, fun, jac = fixed.reduced(x0, box, fun, jac, args)
+        args = ()
+    objective = Objective(fun, jac, args, x0.size, box)
     particles, workers = _ensemble_options(particles, workers, callback)
     total_maxfev = math.inf if maxfev is None else maxfev
     maxiter, maxfev = _share(maxiter, particles, "maxiter"), _share(maxfev, particles, "maxfev")
@@ -321,18 +332,24 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
                          "is less than one evaluation of F and its gradient at x0 costs "
                          f"({objective.fev_per_step})")
     display = Display(progress, disp and particles > 1, total_maxfev, particles)
+    user_callback = step_callback(callback, None if fixed is None else fixed.full)
     try:
         if particles == 1 and workers == 1:
-            res = solve(objective, x0, options, np.random.default_rng(rng),
-                        step_callback(callback), hook or (display.step if progress else None))
+            res = solve(objective, x0, options, np.random.default_rng(rng), user_callback,
+                        hook or (display.step if progress else None))
             display.finished(0, res)
         else:
             draw, streams = particle_streams(rng, particles)
             res = combined(run_particles(objective, particle_starts(x0, box, particles, draw),
-                                         options, streams, workers, step_callback(callback),
-                                         display))
+                                         options, streams, workers, user_callback, display))
+    except BaseException as exc:
+        if fixed is not None and getattr(exc, "result", None) is not None:
+            exc.result = fixed.expanded(exc.result)
+        raise
     finally:
         display.close()
+    if fixed is not None:
+        res = fixed.expanded(res)
     if disp:
         print(f"{res.message}\n         Current function value: {res.fun:.6g}\n"
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"

@@ -82,8 +82,10 @@ def test_bounds_forms_and_checks():
     b = hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(-2, 2), (-2, 2)], rng=0,
                         maxiter=100)
     assert_allclose(a.q, b.q)
-    with pytest.raises(ValueError, match="lower bound must be below its upper bound"):
-        hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(1, 1), (0, 1)])
+    with pytest.raises(ValueError, match="lower bound must be at most its upper bound"):
+        hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(1, 0.5), (0, 1)])
+    with pytest.raises(ValueError, match="every variable is fixed"):
+        hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(0.5, 0.5)] * 2)
     with pytest.raises(ValueError, match="sequence of 2"):
         hamopt.minimize(rosen, [0.5, 0.5], jac=rosen_der, bounds=[(0, 1)])
     with pytest.warns(OptimizeWarning, match="not within the specified bounds"):
@@ -218,3 +220,24 @@ def test_the_simplex_is_for_finite_differences_in_few_dimensions(monkeypatch):
     hamopt.minimize(lambda x: float(((x - 1.0) ** 2).sum()), np.full(n, 2.0), hops=0,
                     rng=0, maxfev=2000)
     assert not used  # too many variables
+
+
+@pytest.mark.parametrize("jac", [rosen_der, True, None, "3-point"])
+def test_equal_bounds_fix_a_variable_as_in_lbfgsb(jac):
+    """Rosenbrock in 4 variables with x[1] fixed at 0.5: the minimum over the others."""
+    seen = []
+
+    def fun(x):
+        seen.append(x.copy())
+        return (rosen(x), rosen_der(x)) if jac is True else rosen(x)
+    bounds = [(-2, 2), (0.5, 0.5), (-2, 2), (-2, 2)]
+    res = hamopt.minimize(fun, [0.0, 0.5, 0.0, 0.0], jac=jac if jac is not True else True,
+                          bounds=bounds, maxfev=20_000, rng=0,
+                          callback=lambda xk: seen.append(xk.copy()))
+    assert all(point[1] == 0.5 for point in seen)  # fun and callback see all variables
+    assert res.x.shape == (4,) and res.x[1] == 0.5 and res.jac[1] == 0.0
+    reference = minimize(rosen, [0.0, 0.5, 0.0, 0.0], jac=rosen_der, method="L-BFGS-B",
+                         bounds=bounds, options=dict(ftol=1e-15, gtol=1e-12))
+    assert res.fun <= reference.fun + 1e-8 and res.fun == rosen(res.x)
+    free = [0, 2, 3]
+    assert_allclose(res.jac[free], rosen_der(res.x)[free], atol=1e-3)
