@@ -228,7 +228,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``F - F0 <= tol``, or with ``F0=None`` the search ended or spent its
         budget; 1 ``maxiter`` or ``maxfev`` reached, or the hop search ended,
         before ``F - F0 <= tol``; 3 a non-finite F or gradient, with
-        ``hops=0``; 99 stopped by the callback), ``success``, ``message``;
+        ``hops=0``, or one that ended every trajectory and flight; 5 F fell
+        without bound, 1e8 times the start's scale away from ``x0`` and below
+        ``F(x0)``; 99 stopped by the callback), ``success``, ``message``;
         and the diagnostics of the dynamics: ``E`` the energy,
         ``energy_error`` and ``max_energy_error`` (last and largest
         ``|E_i - E|`` before restore), ``n_restore_failed`` (steps where the
@@ -245,7 +247,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         (NaN without hops);
         ``n_nonfinite_stops``, the trajectories and flights that ended at a
         non-finite F or gradient (with hops these do not end the search, and
-        status 3 is only returned with ``hops=0``).
+        status 3 is returned only when they ended every one of them).
 
     Raises
     ------

@@ -4,10 +4,13 @@ The kernels return the first six codes (``dynamics.layout``); the Python loops
 add ``CALLBACK_STOPPED``; the search adds the rest. A run's result is built
 from its outcome once, at the end (``_solver``), with ``status_and_message``.
 Statuses follow scipy: 0 success, 1 a budget spent, 3 a non-finite value,
-99 stopped by the callback, -1 interrupted by an exception (the result is
-attached to the exception).
+5 F falling without bound, 99 stopped by the callback, -1 interrupted by an
+exception (the result is attached to the exception). ``honest_end`` turns a
+search that ended by itself into 3 or 5 when that is what really ended it.
 """
 import enum
+
+import numpy as np
 
 from .dynamics import CALLBACK_STOPPED as _CALLBACK_STOPPED, layout
 
@@ -65,6 +68,28 @@ def status_and_message(outcome, target_given):
         if outcome == Outcome.SEARCH_ENDED:
             return 0, message
         return 0, BUDGET_SPENT_MESSAGE
+    return status, message
+
+
+# F fell this many times the start's scale (both in x and in F) below and away
+# from the start: the problem is most likely unbounded below.
+_UNBOUNDED = 1e8
+
+
+def honest_end(state, x_start, status, message):
+    """(status, message) of a run that ended by itself without a target, unless it
+    ended only because of non-finite values, or F kept falling without bound."""
+    runs = state.ntrajectories + state.nhops
+    if runs > 0 and state.n_nonfinite_stops >= runs:
+        return 3, (f"NaN result encountered: every one of the {runs} trajectories and "
+                   "flights ended at a non-finite F or gradient; x is the best finite "
+                   "point seen.")
+    scale = max(1.0, float(np.max(np.abs(x_start))))
+    far = float(np.max(np.abs(state.x - x_start))) > _UNBOUNDED * scale
+    if far and state.fun < state.f_start - _UNBOUNDED * max(1.0, abs(state.f_start)):
+        return 5, ("F fell without bound: the best point lies more than 1e8 times "
+                   "max(1, max|x0|) from x0, with F there more than 1e8 max(1, |F(x0)|) "
+                   "below F(x0); the problem is likely unbounded below.")
     return status, message
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ._options import fresh_point
-from ._outcomes import Outcome, attach_result, error_for, status_and_message
+from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
 from .search.polish import polish_stage
@@ -38,13 +38,13 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
         outcome = _stages(state, particle, objective, options, rng, callback, progress)
         outcome = _restarts(state, outcome, objective, x0, options, rng, callback, progress)
     except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
-        attach_result(exc, _result(state, particle, Outcome.INTERRUPTED, options))
+        attach_result(exc, _result(state, particle, Outcome.INTERRUPTED, options, x0))
         raise
     error = error_for(outcome, x0.size)
     if error is not None:
-        attach_result(error, _result(state, particle, Outcome.INTERRUPTED, options))
+        attach_result(error, _result(state, particle, Outcome.INTERRUPTED, options, x0))
         raise error
-    return _result(state, particle, outcome, options)
+    return _result(state, particle, outcome, options, x0)
 
 
 _SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
@@ -83,7 +83,8 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         if g.shape != x.shape:
             return Outcome.BAD_GRADIENT_SHAPE
         if not (math.isfinite(f) and np.all(np.isfinite(g))):
-            best.n_nonfinite_stops += 1
+            best.n_nonfinite_stops += 1  # a restart cut at its start
+            best.ntrajectories += 1
             continue
         particle = Particle(x, f, g, options.trajectory(best.nit), fev, rng,
                             counts=(best.nit, best.nfev, best.njev))
@@ -111,6 +112,7 @@ def _first_trajectory(state, particle, objective, options, callback, progress):
         return Outcome.MAXITER_REACHED
     if particle.nfev + objective.fev_per_step > options.dynamics_maxfev:
         return Outcome.MAXFEV_REACHED
+    state.ntrajectories += 1
     try:
         outcome = Outcome(run(particle, objective, callback, progress))
     finally:
@@ -118,7 +120,7 @@ def _first_trajectory(state, particle, objective, options, callback, progress):
         state.take_best(particle)
     if outcome == Outcome.REACHED_TOL and particle.f < particle.F0:
         outcome = Outcome.FELL_BELOW_F0
-    state.n_nonfinite_stops = int(outcome == Outcome.NON_FINITE)
+    state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
     return outcome
 
 
@@ -126,9 +128,11 @@ def _target_reached(state, options):
     return options.target_given and state.fun - options.F0 <= options.tol
 
 
-def _result(state, particle, outcome, options):
+def _result(state, particle, outcome, options, x_start):
     """The OptimizeResult of a run; the dynamics' diagnostics are the first trajectory's."""
     status, message = status_and_message(outcome, options.target_given)
+    if status == 0 and outcome not in _SUCCESSES + (Outcome.POLISHED_TO_TOL,):
+        status, message = honest_end(state, x_start, status, message)
     return OptimizeResult(
         x=state.x.copy(), fun=float(state.fun), jac=state.jac.copy(),
         nit=state.nit, nfev=state.nfev, njev=state.njev,

@@ -147,3 +147,26 @@ def test_a_nan_gradient_is_non_finite_too():
         return np.full(x.size, np.nan) if calls[0] > 10 else sphere_grad(x)
     res = hamopt.minimize(sphere, X0, jac=jac, hops=0, polish=False, rng=0)
     assert res.status == 3 and res.nit == 10 and np.all(np.isfinite(res.jac))
+
+
+def test_non_finite_values_ending_every_flight_are_no_success():
+    def fun(x):  # finite only within 1e-3 of the origin, minimum outside
+        return float(np.sum((x - 1.0) ** 2)) if np.max(np.abs(x)) < 1e-3 else np.nan
+    res = hamopt.minimize(fun, np.zeros(2), rng=0)
+    assert not res.success and res.status == 3
+    assert "every one of the" in res.message and res.n_nonfinite_stops == res.nhops > 0
+    assert np.isfinite(res.fun) and res.fun == fun(res.x)
+
+
+def test_values_falling_without_bound_are_no_success():
+    res = hamopt.minimize(lambda x: float(x[0] - 0.5 * x[1] ** 2), np.zeros(2),
+                          jac=lambda x: np.array([1.0, -x[1]]), rng=0, maxfev=50_000)
+    assert not res.success and res.status == 5 and "without bound" in res.message
+    assert res.fun == res.x[0] - 0.5 * res.x[1] ** 2
+
+
+def test_a_bounded_search_far_from_x0_is_still_a_success():
+    """Far in x alone (a wide, shallow bowl) is not 'without bound'."""
+    res = hamopt.minimize(lambda x: float(np.sum((x - 1e9) ** 2) * 1e-18), np.zeros(2),
+                          jac=lambda x: 2e-18 * (x - 1e9), rng=0, maxfev=20_000)
+    assert res.status in (0, 1) and "without bound" not in res.message

@@ -26,6 +26,7 @@ class SearchState:
     nrestarts: int = 0
     hop_climb: float = math.nan
     n_nonfinite_stops: int = 0
+    ntrajectories: int = 0  # first trajectories run (restarts' included), besides flights
 
     def take_counts(self, particle):
         """The totals of a particle that continued (or started) this search's counts."""
@@ -50,6 +51,7 @@ class SearchState:
         self.nhops += other.nhops
         self.curvature_njev += other.curvature_njev
         self.n_nonfinite_stops += other.n_nonfinite_stops
+        self.ntrajectories += other.ntrajectories
         if not math.isnan(other.hop_climb):
             self.hop_climb = other.hop_climb
         if other.fun < self.fun:
