@@ -13,6 +13,7 @@ compiled code, so a run is still bit-for-bit reproducible on one machine;
 across CPUs with different vector widths sums differ at rounding level.
 """
 import hashlib
+import warnings
 from pathlib import Path
 
 import numba
@@ -61,5 +62,20 @@ def jit(signature=None, *, reassociate=False, cache=False):
             # numba raises RuntimeError("cannot cache function ...: no locator
             # available") when neither __pycache__ nor NUMBA_CACHE_DIR is
             # writable. Compiling without the disk cache is correct, just slower.
+            _warn_no_cache()
             return numba.jit(*args, cache=False, **options)(func)
     return decorate
+
+
+_warned = []
+
+
+def _warn_no_cache():
+    """Say once per process that the kernels compile in memory (tens of seconds)."""
+    if not _warned:
+        _warned.append(True)
+        warnings.warn("hamopt: no writable cache for numba (neither the package's "
+                      "__pycache__ nor NUMBA_CACHE_DIR), so its kernels compile in memory "
+                      "in every process, which takes tens of seconds; set NUMBA_CACHE_DIR "
+                      "to a writable folder to compile them once", RuntimeWarning,
+                      stacklevel=3)
