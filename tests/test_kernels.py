@@ -179,24 +179,3 @@ def test_reflection_is_a_fold_of_mirrors(lower, width, q, open_side):
     assert lower <= got <= upper
     if min(got - lower, upper - got) > tolerance:  # on a wall the parity is a tie
         assert odd == expected_odd
-
-
-def test_no_writable_cache_warns_once_and_compiles_in_memory(monkeypatch):
-    """Without a cache locator numba raises RuntimeError for cache=True; hamopt then
-    compiles in memory and says so once per process."""
-    import warnings
-    from hamopt.dynamics import jit as jit_module
-    real_jit = jit_module.numba.jit
-
-    def no_locator(*args, cache=False, **options):
-        if cache:
-            raise RuntimeError("cannot cache function: no locator available")
-        return real_jit(*args, cache=False, **options)
-    monkeypatch.setattr(jit_module.numba, "jit", no_locator)
-    monkeypatch.setattr(jit_module, "_warned", [])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        double = jit_module.jit(cache=True)(lambda x: 2.0 * x)
-        triple = jit_module.jit(cache=True)(lambda x: 3.0 * x)
-    assert double(2.0) == 4.0 and triple(2.0) == 6.0
-    assert sum("compile in memory" in str(w.message) for w in caught) == 1

@@ -204,7 +204,8 @@ def test_driver_is_cached_on_disk(tmp_path):
 
 
 def test_unwritable_cache_does_not_break_jit(monkeypatch):
-    """numba's 'no locator available' RuntimeError falls back to an in-memory kernel."""
+    """numba's 'no locator available' RuntimeError falls back to an in-memory kernel,
+    with one warning per process (issue 11)."""
     from hamopt.dynamics import jit as _jit
 
     real_jit = numba.jit
@@ -215,11 +216,18 @@ def test_unwritable_cache_does_not_break_jit(monkeypatch):
         return real_jit(*args, cache=cache, **kwargs)
 
     monkeypatch.setattr(_jit.numba, "jit", jit_without_cache_locator)
+    monkeypatch.setattr(_jit, "_warned", [])
 
-    @_jit.jit(cache=True)
-    def twice(x):
-        return 2.0 * x
-    assert twice(1.5) == 3.0
+    with pytest.warns(RuntimeWarning, match="compile in memory") as caught:
+        @_jit.jit(cache=True)
+        def twice(x):
+            return 2.0 * x
+
+        @_jit.jit(cache=True)
+        def thrice(x):
+            return 3.0 * x
+    assert twice(1.5) == 3.0 and thrice(1.5) == 4.5
+    assert len([w for w in caught if "compile in memory" in str(w.message)]) == 1  # once
 
 
 def test_cache_follows_edits_of_other_kernel_files(tmp_path):
