@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from .layout import Q, Z, NU, BOUNCE_EVERY, STALL_BOUNCE, STALLED, RUNNING
-from .step import finish_and_advance
+from .step import entry_points
 
 # Not a kernel code (see hamopt._outcomes): the callback asked to stop.
 CALLBACK_STOPPED = 99
@@ -35,6 +35,7 @@ def _run_python(particle, objective, callback, progress):
     vectors, scalars, counters = particle.vectors, particle.scalars, particle.counters
     q, z, rng = vectors[Q], vectors[Z], particle.rng
     value_and_grad = objective.value_and_grad
+    finish_and_advance = entry_points()[1]
     # bounces.draws_noise's rule, kept in Python locals: a kernel call costs more than this.
     noise_every_step = scalars[NU] > 0.0
     bounce_every = int(scalars[BOUNCE_EVERY])

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import layout
 from .adaptive_f0 import record_f0
-from .step import begin
+from .step import entry_points
 from .weight_decay import regularized
 
 
@@ -80,7 +80,7 @@ class Particle:
         # record_f0 is the Python function itself).
         getattr(record_f0, "py_func", record_f0)(self.scalars, self.nit)
         self._set_momentum(settings.deltaE if p0 is None else None, p0)
-        begin(self.vectors, self.scalars)
+        entry_points()[0](self.vectors, self.scalars)  # begin
 
     def _set_scalars(self, settings, f_start, fev_per_step):
         s = self.scalars

@@ -18,6 +18,7 @@ books (counts, best point, stop rules).
 Everything here takes contiguous float64 arrays and scalars and returns
 numbers; the layout of those arrays is in ``layout``.
 """
+import functools
 import math
 
 import numpy as np
@@ -139,4 +140,14 @@ def _entry_points(salt):
     return begin, finish_and_advance
 
 
-begin, finish_and_advance = _entry_points(SOURCE_SALT)
+@functools.lru_cache(maxsize=None)
+def entry_points():
+    """(begin, finish_and_advance), loaded from numba's disk cache (or compiled) on
+    first use, so that ``import hamopt`` loads no kernel (it cost 0.11 s)."""
+    return _entry_points(SOURCE_SALT)
+
+
+def __getattr__(name):  # step.begin and step.finish_and_advance, loaded when first asked
+    if name in ("begin", "finish_and_advance"):
+        return entry_points()[("begin", "finish_and_advance").index(name)]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
