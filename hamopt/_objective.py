@@ -105,45 +105,38 @@ class Objective:
         out = self.fun(x, *self.args)
         return real_value(out[0] if self.jac is True else out)
 
+    def _value_at(self, x, i, xi):
+        """F at x with its i-th coordinate set to xi (x is left as it is)."""
+        y = x.copy()
+        y[i] = xi
+        return real_value(self.fun(y, *self.args))
+
     def _forward_difference(self, x, f):
         """Forward-difference gradient, step sqrt(eps) max(1, |x_i|) as scipy's '2-point'."""
-        fun, args = self.fun, self.args
-        f = float(f)
         g = np.empty(self.n)
-        xh = x.copy()
         for i in range(self.n):
             h = _SQRT_EPS * max(1.0, abs(x[i]))
             if self.box is not None and x[i] + h > self.box[1][i]:
                 h = -h
-            xh[i] = x[i] + h
-            h = xh[i] - x[i]  # the step actually taken, after rounding
-            g[i] = (real_value(fun(xh.copy(), *args)) - f) / h
-            xh[i] = x[i]
+            xi = x[i] + h  # divided below by the step actually taken, after rounding
+            g[i] = (self._value_at(x, i, xi) - f) / (xi - x[i])
         return g
 
     def _central_difference(self, x, f):
         """Central differences (as scipy's '3-point': step eps^(1/3) max(1, |x_i|)); within a
         step of a bound, the one-sided second-order formula, stepping inwards."""
-        fun, args = self.fun, self.args
-        f = float(f)
         g = np.empty(self.n)
-        xh = x.copy()
         for i in range(self.n):
             h = _CBRT_EPS * max(1.0, abs(x[i]))
             up, down = (np.inf, np.inf) if self.box is None else (self.box[1][i] - x[i],
                                                                    x[i] - self.box[0][i])
             if up >= h and down >= h:
-                xh[i] = x[i] + h
-                ahead = real_value(fun(xh.copy(), *args))
-                xh[i] = x[i] - h
-                g[i] = (ahead - real_value(fun(xh.copy(), *args))) / (2.0 * h)
+                g[i] = (self._value_at(x, i, x[i] + h)
+                        - self._value_at(x, i, x[i] - h)) / (2.0 * h)
             else:  # (-3 F(x) + 4 F(x + s) - F(x + 2 s)) / 2s, s pointing inwards
                 s = min(h, 0.5 * max(up, down)) * (1.0 if up >= down else -1.0)
-                xh[i] = x[i] + s
-                one = real_value(fun(xh.copy(), *args))
-                xh[i] = x[i] + 2.0 * s
-                g[i] = (4.0 * one - 3.0 * f - real_value(fun(xh.copy(), *args))) / (2.0 * s)
-            xh[i] = x[i]
+                one = self._value_at(x, i, x[i] + s)
+                g[i] = (4.0 * one - 3.0 * f - self._value_at(x, i, x[i] + 2.0 * s)) / (2.0 * s)
         return g
 
     def _complex_step(self, x, f):
