@@ -21,6 +21,11 @@ DT_SCALE = 1.0              # dt = 1.0 * max(1, max|x0_i|) without a box
 DT_BOX_FRACTION = 0.1       # dt = 0.1 * the widest finite side of the box
 MAXITER_PER_DIM = 30        # hops=0: one trajectory of 30 n steps, then the polish
 TRAJECTORY_PER_DIM = 10     # with hops and a given F0: the first trajectory's length
+# Large n: step counts that grow with n stop growing at this n (steps cost O(n) each), and
+# a sweep of the hop search flies LARGE_SWEEP random directions instead of a basis of n
+# (whose n x n matrix, 2n + 1 curvature gradients and n flights do not fit at n = 1e5).
+LARGE_N = 1000
+LARGE_SWEEP = 10
 # With hops and F0=None the search starts with the polish: a first trajectory of 10 n
 # steps changed the solved runs by +-1 of 360 and cost bbob at 100 d half its hits
 # (benchmarks/results/ablation.md, ablation_rotated.md, bbob_tuning.md).
@@ -45,7 +50,8 @@ class Options:
     (``math.inf``: no limit); ``dynamics_maxfev`` is the part of ``maxfev``
     the trajectories may use (the rest is kept for the polish);
     ``trajectory_steps`` is the first trajectory's length; ``hops`` the most
-    flights (``math.inf``: no limit).
+    flights (``math.inf``: no limit); ``hop_sweep`` the directions of one sweep
+    of the hop search (n, or LARGE_SWEEP random ones beyond LARGE_N).
     """
     F0: Optional[float]
     eta: float
@@ -70,6 +76,7 @@ class Options:
     hop_dt: float
     hop_gap: float
     hop_directions: str
+    hop_sweep: int
     hop_climb: Optional[float]
     restarts: float
 
@@ -103,12 +110,12 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
     hops = (math.inf if polish else 0) if hops is None else _count("hops", hops, minimum=0)
     maxfev = math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1)
     if maxiter is None:
-        maxiter = MAXITER_PER_DIM * x0.size if hops == 0 else math.inf
+        maxiter = MAXITER_PER_DIM * min(x0.size, LARGE_N) if hops == 0 else math.inf
     else:
         maxiter = _count("maxiter", maxiter, minimum=0)
     if trajectory_steps is None:
         trajectory_steps = (math.inf if hops == 0 else 0 if F0 is None
-                            else TRAJECTORY_PER_DIM * x0.size)
+                            else TRAJECTORY_PER_DIM * min(x0.size, LARGE_N))
     else:
         trajectory_steps = _count("trajectory_steps", trajectory_steps, minimum=0)
     if hop_directions not in HOP_DIRECTIONS:
@@ -133,6 +140,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_patience=_count("hop_patience",
                             _default(hop_patience, HOP_PATIENCE, finite_differences), minimum=1),
         hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
+        hop_sweep=x0.size if x0.size <= LARGE_N else LARGE_SWEEP,
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         restarts=(math.inf if math.isfinite(maxfev) and hops != 0 else 0) if restarts is None
         else _count("restarts", restarts, minimum=0))

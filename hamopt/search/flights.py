@@ -23,6 +23,11 @@ angles to it) sends it back. A sweep that finds no new best point doubles
 ``B``; ``hop_patience`` such sweeps in a row end the search. ``B`` starts at
 ``hop_climb`` if given, else at ``F(x0) - F_b`` (the drop the first trajectory
 and polish achieved), at least ``1e-3 max(1, |F_b|)``.
+
+Beyond ``LARGE_N`` (1000) variables a basis of n directions is out of reach
+(an n x n matrix, n flights a sweep), and a sweep flies ``LARGE_SWEEP`` (10)
+random unit directions instead, so that a sweep costs the same number of
+steps at any n.
 """
 import math
 
@@ -56,11 +61,9 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
     failed_sweeps = 0
     while failed_sweeps < options.hop_patience:
         improved = False
-        basis = _sweep_basis(state, objective, options, rng)
-        for axis in rng.permutation(n):
-            direction = p_size * _direction(basis, rng, n, axis)
-            outcome, found = _both_ways(state, objective, options, rng, polish, direction, climb,
-                                        callback, progress)
+        for direction in _sweep(state, objective, options, rng):
+            outcome, found = _both_ways(state, objective, options, rng, polish,
+                                        p_size * direction, climb, callback, progress)
             if outcome is not None:
                 return outcome
             improved = improved or found
@@ -111,6 +114,29 @@ def _limit_reached(state, objective, options):
     return None
 
 
+def _sweep(state, objective, options, rng):
+    """The unit directions of one sweep, each drawn when its flight is about to start.
+
+    Up to ``LARGE_N`` variables, every column of ``_sweep_basis`` in random order
+    and sense. Beyond, ``options.hop_sweep`` directions: random coordinate axes
+    with ``hop_directions="axes"``, else uniformly random unit vectors (the
+    curvature axes need an n x n matrix and 2n + 1 gradients).
+    """
+    n = state.x.size
+    if options.hop_sweep < n:
+        if options.hop_directions == "axes":
+            for axis in rng.choice(n, options.hop_sweep, replace=False):
+                yield _direction(None, rng, n, axis)
+        else:
+            for _ in range(options.hop_sweep):
+                z = rng.standard_normal(n)
+                yield z / np.linalg.norm(z)
+        return
+    basis = _sweep_basis(state, objective, options, rng)
+    for axis in rng.permutation(n):
+        yield _direction(basis, rng, n, axis)
+
+
 def _sweep_basis(state, objective, options, rng):
     """The sweep's directions as columns: the curvature axes at the best point
     (directions.py), a random basis, or None for the coordinate axes. Without
@@ -119,7 +145,9 @@ def _sweep_basis(state, objective, options, rng):
     n = state.x.size
     if options.hop_directions == "axes":
         return None
-    if options.hop_directions == "curvature" and state.nfev + (2 * n + 1) * objective.fev_per_step <= options.maxfev:
+    curvature_cost = (2 * n + 1) * objective.fev_per_step
+    if (options.hop_directions == "curvature"
+            and state.nfev + curvature_cost <= options.maxfev):
         basis = curvature_axes(lambda y: _probe(state, objective, options, y), state.x,
                                state.jac, options.hop_dt, rng,
                                exact_gradient=objective.fev_per_step == 1, box=options.box)
