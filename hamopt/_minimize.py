@@ -94,8 +94,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         Rescale ``|p|`` every step so the energy is conserved exactly (eq. 9).
         Default True.
     nu : float, optional
-        Size of the generalized bounce, a random rotation of ``p`` every step
-        (eq. 11). 0 disables it. Default 1e-5.
+        Size of the generalized bounce, a small random rotation of ``p`` (eq. 11),
+        applied every 8th step by ``sqrt(8)`` times as much (the same spread of
+        directions at an eighth of the random draws). 0 disables it.
+        Default 1e-5.
     gamma : float, optional
         Damping exponent of the generalized bounce near the minimum (eq. 11).
         Default 0.

@@ -5,6 +5,8 @@ p is stored as it is, every vector operation is a numpy expression.
 """
 import numpy as np
 
+NOISE_EVERY = 8  # eq. 11's turn comes every 8th step, sqrt(8) times larger
+
 
 def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
                   energy_restore, nsteps, rng, stall_bounce=0):
@@ -29,7 +31,8 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
     for i in range(1, nsteps + 1):
         f, g = F(q), grad(q)
         positions.append(q.copy())
-        draw = (nu > 0 or (bounce_every > 0 and i % bounce_every == 0)
+        noise = nu > 0 and i % NOISE_EVERY == 0
+        draw = (noise or (bounce_every > 0 and i % bounce_every == 0)
                 or (stall_bounce > 0 and stalled + 1 >= stall_bounce))
         z = rng.standard_normal(q.size) if draw else None
         if f < best:
@@ -50,8 +53,8 @@ def reference_run(F, grad, x0, *, F0, eta, dt, deltaE, nu, gamma, bounce_every,
                 stalled = 0
             if stall or (bounce_every > 0 and i % bounce_every == 0):  # eq. 10
                 p = pn * z / np.linalg.norm(z)
-            else:                                          # eq. 11
-                a = nu * ((f - F0) ** eta * (1 + deltaE) / np.exp(E)) ** gamma
+            elif noise:                                    # eq. 11
+                a = np.sqrt(NOISE_EVERY) * nu * ((f - F0) ** eta * (1 + deltaE) / np.exp(E)) ** gamma
                 w = p / pn + a * z
                 p = pn * w / np.linalg.norm(w)
         p = p - 0.5 * dt * force(f, g)                    # eq. 6

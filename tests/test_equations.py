@@ -14,6 +14,7 @@ from numpy.testing import assert_allclose
 
 import hamopt
 from hamopt._objective import Objective
+from hamopt.dynamics.bounces import NOISE_EVERY
 from hamopt.dynamics import Particle, Settings, layout, run
 from hamopt.dynamics.layout import (E as E_SLOT, MAX_ENERGY_ERROR, N_REANCHORS, N_RESTORE_FAILED,
                                     N_STALL_BOUNCES)
@@ -31,7 +32,9 @@ def zero_gradient(x):
 
 
 def _angle(a, b):
-    return math.acos(min(1.0, float(a @ b) / (np.linalg.norm(a) * np.linalg.norm(b))))
+    """The angle between a and b, accurate for tiny angles too (acos is not)."""
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    return 2.0 * math.atan2(np.linalg.norm(a - b), np.linalg.norm(a + b))
 
 
 def _settings(**kwargs):
@@ -199,13 +202,42 @@ def test_stall_bounces_come_every_stall_bounce_steps_without_a_new_best(stall_bo
 def test_generalized_bounce_is_damped_by_gamma(gamma):
     """eq. 11: the turn has size nu (V (1 + deltaE) / e^E)^gamma; here that ratio is 2/100."""
     p0 = math.sqrt(99.0) * np.array([1.0, 0.0, 0.0, 0.0])  # e^E = V (1 + 99); deltaE = 1
-    kwargs = dict(F0=1.0, dt=0.01, nu=1e-3, deltaE=1.0, rng=5)
+    kwargs = dict(F0=1.0, dt=0.01, nu=1e-4, deltaE=1.0, rng=5)  # small: turn ~ nu'
     turned = {}
     for g in (0.0, gamma):
-        # two steps: the first one's bounce turns p; the second stops at integer time
-        particle = integrate(constant, zero_gradient, np.zeros(4), p0, 2, gamma=g, **kwargs)
+        # step NOISE_EVERY has the one turn; the next stops at integer time
+        particle = integrate(constant, zero_gradient, np.zeros(4), p0, NOISE_EVERY + 1,
+                             gamma=g, **kwargs)
         turned[g] = _angle(particle.p, p0)
     assert turned[gamma] / turned[0.0] == pytest.approx(0.02 ** gamma, rel=1e-3)
+
+
+def _turned_by_model(p0, nu, turns, every, rng):
+    """The angle between p0 and p0 after ``turns`` // ``every`` turns of eq. 11 by ``nu``."""
+    p = p0 / np.linalg.norm(p0)
+    for _ in range(turns // every):
+        w = p + nu * rng.standard_normal(p.size)
+        p = w / np.linalg.norm(w)
+    return _angle(p, p0)
+
+
+def test_turns_every_noise_every_steps_spread_p_as_a_turn_every_step():
+    """eq. 11 applied every NOISE_EVERY-th step by sqrt(NOISE_EVERY) nu: over 400 steps the
+    angle p turns has the distribution of 400 turns by nu (two-sample KS test), and not
+    that of the same turns without the sqrt(NOISE_EVERY) (which the test must tell apart)."""
+    from scipy.stats import ks_2samp
+    n, nu, steps, samples = 20, 0.005, 400, 300
+    p0 = np.linspace(1.0, 2.0, n)
+    kernel = []
+    for seed in range(samples):  # steps + 1: the last step stops before its bounce
+        particle = integrate(constant, zero_gradient, np.zeros(n), p0, steps + 1, F0=1.0,
+                             dt=1e-3, nu=nu, rng=seed)
+        kernel.append(_angle(particle.p, p0))
+    rng = np.random.default_rng(12345)
+    every_step = [_turned_by_model(p0, nu, steps, 1, rng) for _ in range(samples)]
+    unscaled = [_turned_by_model(p0, nu, steps, NOISE_EVERY, rng) for _ in range(samples)]
+    assert ks_2samp(kernel, every_step).pvalue > 1e-3
+    assert ks_2samp(kernel, unscaled).pvalue < 1e-6
 
 
 # eq. 12: weight decay -----------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import example, given, strategies as st
 from numpy.testing import assert_allclose
 
 from hamopt.dynamics import layout
-from hamopt.dynamics.bounces import bounce
+from hamopt.dynamics.bounces import NOISE_EVERY, bounce
 from hamopt.dynamics.leapfrog import dot_products, exact_norm2, half_kick
 from hamopt.dynamics.walls import reflect
 
@@ -118,7 +118,8 @@ def test_a_bounce_keeps_the_size_of_p(kind, seed, n, a, b, cz):
     if pn2 < 1e-6:
         return
     options = {"full": dict(bounce_every=1), "stall": dict(stall_bounce=3, stalled=3),
-               "generalized": dict(nu=0.3), "damped": dict(nu=0.3, gamma=1.5)}[kind]
+               "generalized": dict(nu=0.3, nit=NOISE_EVERY),
+               "damped": dict(nu=0.3, gamma=1.5, nit=NOISE_EVERY)}[kind]
     scalars, counters = _bounce_state(**options)
     gram = dot_products(u, g, z, True)
     a2, b2, cz2 = bounce(scalars, counters, a, b, cz, gram, pn2, math.log(0.5))
@@ -132,16 +133,22 @@ def test_a_bounce_keeps_the_size_of_p(kind, seed, n, a, b, cz):
 
 @pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
 def test_generalized_bounce_is_eq_11_on_vectors(gamma):
+    """Every NOISE_EVERY-th step, eq. 11 with sqrt(NOISE_EVERY) nu'; p unchanged between."""
     u, g, z = _vectors(7, 4)
     a, b, cz = 0.8, -0.3, 0.2
     p = a * u + b * g + cz * z
     pn2 = float(p @ p)
     deltaE, energy, eta, log_gap = 1.0, 3.0, 1.5, math.log(0.4)
-    scalars, counters = _bounce_state(nu=0.2, gamma=gamma, deltaE=deltaE, energy=energy, eta=eta)
     gram = dot_products(u, g, z, True)
+    for nit in (1, NOISE_EVERY - 1, NOISE_EVERY + 1):
+        scalars, counters = _bounce_state(nu=0.2, gamma=gamma, deltaE=deltaE, energy=energy,
+                                          eta=eta, nit=nit)
+        assert bounce(scalars, counters, a, b, cz, gram, pn2, log_gap) == (a, b, cz)
+    scalars, counters = _bounce_state(nu=0.2, gamma=gamma, deltaE=deltaE, energy=energy, eta=eta,
+                                      nit=3 * NOISE_EVERY)
     a2, b2, cz2 = bounce(scalars, counters, a, b, cz, gram, pn2, log_gap)
     ratio = math.exp(eta * log_gap) * (1.0 + deltaE) / math.exp(energy)  # V (1 + dE) / e^E
-    nu = 0.2 * ratio ** gamma
+    nu = math.sqrt(NOISE_EVERY) * 0.2 * ratio ** gamma
     direction = p / math.sqrt(pn2) + nu * z
     expected = math.sqrt(pn2) * direction / np.linalg.norm(direction)
     assert_allclose(a2 * u + b2 * g + cz2 * z, expected, rtol=1e-12)

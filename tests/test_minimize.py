@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.optimize import OptimizeResult, rosen, rosen_der
 
 import hamopt
+from hamopt.dynamics.bounces import NOISE_EVERY
 
 from .problems import sphere, sphere_grad
 
@@ -78,10 +79,11 @@ def test_same_rng_same_result_bit_for_bit():
 
 def test_generator_rng_is_used_and_advanced():
     rng = np.random.default_rng(7)
-    hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, nu=0.1, rng=rng, maxiter=10, tol=0.0,
+    steps = 4 * NOISE_EVERY  # 4 generalized bounces, 2 normal draws each
+    hamopt.minimize(rosen, [-1.2, 1.0], jac=rosen_der, nu=0.1, rng=rng, maxiter=steps, tol=0.0,
                     hops=0)
     fresh = np.random.default_rng(7)
-    fresh.standard_normal(2 * 10)
+    fresh.standard_normal(2 * 4)
     assert rng.standard_normal() == fresh.standard_normal()
 
 

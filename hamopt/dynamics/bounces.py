@@ -2,7 +2,13 @@
 
 A full bounce gives p a new random direction (eq. 10): every ``bounce_every``
 steps, or after ``stall_bounce`` steps without a new best point. A
-generalized bounce turns p by a small random amount every step (eq. 11).
+generalized bounce turns p by a small random amount (eq. 11): not every step
+but every ``NOISE_EVERY``-th, by ``nu' sqrt(NOISE_EVERY)``. Small turns add up
+like a random walk, so the direction of p spreads as fast as with a turn of
+``nu'`` every step (the variance of the summed turns is the same), while the
+n normal draws, their three dot products and their share of the drift, which
+cost a cheap objective's step more than the objective itself, are paid once
+per ``NOISE_EVERY`` steps (docs/algorithm.rst, eq. 11; tests/test_bounces.py).
 """
 import math
 
@@ -11,10 +17,21 @@ from .layout import (BOUNCE_EVERY, DELTA_E, E, ETA, GAMMA, N_STALL_BOUNCES, NIT,
                      STALL_BOUNCE)
 
 
+# A generalized bounce every this many steps, by sqrt(NOISE_EVERY) times nu'.
+NOISE_EVERY = 8
+_NOISE_SCALE = math.sqrt(NOISE_EVERY)
+
+
 @jit()
 def is_bounce_step(scalars, nit):
     every = scalars[BOUNCE_EVERY]
     return every > 0.0 and nit % int(every) == 0
+
+
+@jit()
+def is_noise_step(scalars, nit):
+    """Whether step ``nit`` has a generalized bounce (nu > 0, every NOISE_EVERY-th)."""
+    return scalars[NU] > 0.0 and nit % NOISE_EVERY == 0
 
 
 @jit()
@@ -25,7 +42,8 @@ def draws_noise(scalars, counters):
     The Python loop (``loop._run_python``) applies the same rule.
     """
     stall = scalars[STALL_BOUNCE]
-    return (scalars[NU] > 0.0 or is_bounce_step(scalars, counters[NIT] + 1)
+    return (is_noise_step(scalars, counters[NIT] + 1)
+            or is_bounce_step(scalars, counters[NIT] + 1)
             or (stall > 0.0 and counters[STALLED] + 1 >= stall))
 
 
@@ -43,8 +61,10 @@ def bounce(scalars, counters, a, b, cz, gram, pn2, log_gap):
         counters[N_STALL_BOUNCES] += 1
     if stalled or is_bounce_step(scalars, counters[NIT]):
         return 0.0, 0.0, math.sqrt(pn2 / zz)  # eq. 10: p = |p| z / |z|
-    # eq. 11: nu (V (1 + deltaE) / e^E)^gamma, the rotation's size
-    nu = scalars[NU] * math.exp(scalars[GAMMA] * (scalars[ETA] * log_gap
+    if not is_noise_step(scalars, counters[NIT]):
+        return a, b, cz  # z was drawn for a stall bounce that did not come
+    # eq. 11: nu (V (1 + deltaE) / e^E)^gamma, the rotation's size, sqrt(NOISE_EVERY) times
+    nu = _NOISE_SCALE * scalars[NU] * math.exp(scalars[GAMMA] * (scalars[ETA] * log_gap
                                                   + math.log1p(scalars[DELTA_E]) - scalars[E]))
     norm = math.sqrt(pn2)
     pz = a * uz + b * gz + cz * zz  # (p / e^lam) . z

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from .bounces import NOISE_EVERY
 from .layout import Q, Z, NU, BOUNCE_EVERY, STALL_BOUNCE, STALLED, RUNNING
 from .step import entry_points
 
@@ -37,7 +38,7 @@ def _run_python(particle, objective, callback, progress):
     value_and_grad = objective.value_and_grad
     finish_and_advance = entry_points()[1]
     # bounces.draws_noise's rule, kept in Python locals: a kernel call costs more than this.
-    noise_every_step = scalars[NU] > 0.0
+    noise = scalars[NU] > 0.0
     bounce_every = int(scalars[BOUNCE_EVERY])
     stall_bounce = scalars[STALL_BOUNCE]
     nit = particle.nit
@@ -45,7 +46,8 @@ def _run_python(particle, objective, callback, progress):
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
         nit += 1
-        with_z = (noise_every_step or (bounce_every > 0 and nit % bounce_every == 0)
+        with_z = ((noise and nit % NOISE_EVERY == 0)
+                  or (bounce_every > 0 and nit % bounce_every == 0)
                   or (stall_bounce > 0.0 and counters[STALLED] + 1 >= stall_bounce))
         if with_z:
             rng.standard_normal(out=z)
