@@ -256,9 +256,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     ValueError, TypeError
         For invalid input, before any step. An exception raised by ``fun`` or
         ``jac`` during the run (and ``KeyboardInterrupt``) propagates unchanged,
-        with the partial result attached as its ``result`` attribute; so does
-        the ValueError raised when ``jac`` returns an array of another shape
-        during the run.
+        with the partial result attached as its ``result`` attribute (its
+        ``nfev`` counts every call of ``fun``, the one that raised included);
+        so does the ValueError raised when ``jac`` returns an array of another
+        shape during the run. NaN and infinite values of ``F`` or its gradient
+        do not raise: such points are never taken as the best, end the
+        trajectory or flight that met them, and the polish backs away from
+        them (status 3 if they ended every trajectory and flight).
 
     Notes
     -----

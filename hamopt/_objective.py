@@ -17,8 +17,8 @@ DIFFERENCES = {"2-point": 1, "3-point": 2, "cs": 1}
 
 def real_value(f):
     """F as a float, or an error that says what ``fun`` returned instead."""
-    if type(f) is float:
-        return f
+    if isinstance(f, float):  # float and numpy.float64, the usual cases, at once
+        return float(f)
     if np.ndim(f) != 0:
         raise ValueError(f"fun must return a scalar, got an array of shape {np.shape(f)}")
     try:
@@ -81,34 +81,57 @@ class Objective:
         return is_jitted(self.fun) and jac_ok and not self.args
 
     def _python_value_and_grad(self):
+        """``value_and_grad(x)``; while it runs, ``pending`` counts the calls of ``fun``
+        it made, which its caller counts in ``nfev`` only once it returns (0 after)."""
         fun, jac, args = self.fun, self.jac, self.args
         if jac is True:
             def value_and_grad(x):
+                self.pending = 1
                 out = fun(x, *args)
                 if not (isinstance(out, tuple) and len(out) == 2):
                     raise TypeError("with jac=True, fun must return a tuple (f, grad), "
                                     f"got {out!r}")
-                return real_value(out[0]), out[1]
+                f = real_value(out[0])
+                self.pending = 0
+                return f, out[1]
             return value_and_grad
         if jac is None:
             difference = {"2-point": self._forward_difference, "3-point": self._central_difference,
                           "cs": self._complex_step}[self.difference]
 
             def value_and_grad(x):
+                self.pending = 1
                 f = real_value(fun(x, *args))
-                return f, difference(x, f)
+                g = difference(x, f)
+                self.pending = 0
+                return f, g
             return value_and_grad
-        return lambda x: (real_value(fun(x, *args)), jac(x, *args))
+
+        def value_and_grad(x):
+            self.pending = 1
+            f = real_value(fun(x, *args))
+            g = jac(x, *args)
+            self.pending = 0
+            return f, g
+        return value_and_grad
+
+    # Calls of fun made by the evaluation in progress (see _python_value_and_grad): when
+    # an exception ends the run there, they are real calls that nfev must include.
+    pending = 0
 
     def value(self, x):
         """F alone (one evaluation of ``fun``)."""
+        self.pending = 1
         out = self.fun(x, *self.args)
-        return real_value(out[0] if self.jac is True else out)
+        f = real_value(out[0] if self.jac is True else out)
+        self.pending = 0
+        return f
 
     def _value_at(self, x, i, xi):
         """F at x with its i-th coordinate set to xi (x is left as it is)."""
         y = x.copy()
         y[i] = xi
+        self.pending += 1
         return real_value(self.fun(y, *self.args))
 
     def _forward_difference(self, x, f):
@@ -149,6 +172,7 @@ class Objective:
             h = _SQRT_EPS * max(1.0, abs(x[i]))
             xc[i] = x[i] + 1j * h
             try:
+                self.pending += 1
                 value = fun(xc.copy(), *args)
                 if not np.iscomplexobj(value):
                     raise TypeError(f"it returned {type(value).__name__}")

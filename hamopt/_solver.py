@@ -38,6 +38,7 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
         outcome = _stages(state, particle, objective, options, rng, callback, progress)
         outcome = _restarts(state, outcome, objective, x0, options, rng, callback, progress)
     except BaseException as exc:  # includes KeyboardInterrupt: keep the best point
+        state.nfev += objective.pending  # the calls of the evaluation that raised
         attach_result(exc, _result(state, particle, Outcome.INTERRUPTED, options, x0))
         raise
     error = error_for(outcome, x0.size)

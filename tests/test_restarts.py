@@ -59,7 +59,7 @@ def test_an_exception_during_a_restart_keeps_the_best_point_of_the_whole_run():
         hamopt.minimize(fun, np.full(4, 3.3), jac=RASTRIGIN.grad, bounds=BOX, rng=1,
                         hop_patience=1, maxfev=10_000)
     res = info.value.result
-    assert res.nrestarts >= 1 and res.nfev == len(seen)
+    assert res.nrestarts >= 1 and res.nfev == len(seen) + 1  # + the call that raised
     assert res.fun == min(f for f, _ in seen)
 
 

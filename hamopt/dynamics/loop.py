@@ -79,7 +79,11 @@ def _run_compiled(particle, objective, callback, progress):
     nsteps = 1 if callback is not None else 64
     while True:
         start = time.perf_counter()
-        reason = runner(*state, nsteps)
+        try:
+            reason = runner(*state, nsteps)
+        except Exception:
+            objective.pending = 1  # the failing step had called fun (its jac may have raised)
+            raise
         if callback is not None:  # one step at a time: after every step, the last too
             if callback(particle):
                 return CALLBACK_STOPPED

@@ -88,6 +88,8 @@ def _finish_and_advance(vectors, graw, f, scalars, counters, with_z):
     """
     u, z = vectors[U], vectors[Z]
     if graw.shape[0] != u.shape[0]:
+        counters[NFEV] += int(scalars[FEV_PER_STEP])  # the calls were made: count them
+        counters[NJEV] += 1
         return BAD_GRADIENT_SHAPE
     f = _count_evaluation(vectors, graw, f, scalars, counters)
     g = graw if scalars[WEIGHT_DECAY] == 0.0 else vectors[G]

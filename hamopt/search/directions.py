@@ -48,9 +48,14 @@ def curvature_axes(evaluate, x, g, spread, rng, exact_gradient=True, box=None):
     n = x.size
     far = _clipped(x + spread * rng.standard_normal(n), box)
     _, g_far = evaluate(far)
+    if not np.all(np.isfinite(g_far)):
+        return None
     total = np.zeros((n, n))
     for point, grad in ((x, g), (far, g_far)):
-        total += _hessian(evaluate, point, grad, rng, exact_gradient, box)
+        hessian = _hessian(evaluate, point, grad, rng, exact_gradient, box)
+        if hessian is None:
+            return None
+        total += hessian
     if not np.all(np.isfinite(total)):
         return None
     _, vectors = np.linalg.eigh(0.5 * (total + total.T))
@@ -58,7 +63,8 @@ def curvature_axes(evaluate, x, g, spread, rng, exact_gradient=True, box=None):
 
 
 def _hessian(evaluate, x, g, rng, exact_gradient, box):
-    """H(x) from the gradients at x + h q_j along a random orthonormal basis q."""
+    """H(x) from the gradients at x + h q_j along a random orthonormal basis q; None at
+    the first gradient that is not finite."""
     n = x.size
     relative = _STEP_EXACT_GRADIENT if exact_gradient else _STEP_FD_GRADIENT
     h = relative * max(1.0, float(np.sqrt(np.mean(x * x))))
@@ -69,6 +75,8 @@ def _hessian(evaluate, x, g, rng, exact_gradient, box):
         if np.linalg.norm(y - x) < 0.5 * h:
             y = _clipped(x - h * q, box)  # at a wall: step inwards
         _, g_y = evaluate(y)
+        if not np.all(np.isfinite(g_y)):
+            return None
         steps[:, j] = y - x
         changes[:, j] = g_y - g
     # H steps = changes  ->  H = changes steps^-1 (least squares if a wall made steps singular)

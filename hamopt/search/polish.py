@@ -37,6 +37,8 @@ _SIMPLEX_SIZE = 1e-3
 # F by more than the latter.
 _SIMPLEX_XTOL = 1e-9
 _SIMPLEX_FTOL = 1e-12
+# What the simplex sees at a point where F is NaN or +-inf (the largest float).
+_AVOID = float(np.finfo(float).max)
 
 
 @dataclass
@@ -74,9 +76,11 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         found.njev += 1
         value = regularized(float(value), z, weight_decay)
         grad = np.asarray(grad, dtype=float) + weight_decay * z
-        if np.all(np.isfinite(grad)):
+        if math.isfinite(value) and np.all(np.isfinite(grad)):
             keep(z, value, grad.copy())
-        return value, grad
+            return value, grad
+        # NaN or +-inf: a point to back away from, as for the dynamics (never a minimum)
+        return math.inf, np.zeros_like(z)
 
     def value(z):
         # Room is kept for the gradient at the simplex's best point.
@@ -85,7 +89,9 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         f = regularized(float(objective.value(z.copy())), z, weight_decay)
         found.nfev += 1
         keep(z, f, None)
-        return f
+        # NaN or +-inf: a point to avoid; finite, so that a simplex of such points
+        # compares equal instead of computing inf - inf
+        return f if math.isfinite(f) else _AVOID
 
     bounds = None if box is None else list(zip(*box))
     try:
@@ -149,6 +155,10 @@ def polish_stage(state, objective, options, rng):
     found = LocalSearch(x=state.x, fun=state.fun, jac=state.jac)
     try:
         polish(objective, found, options.weight_decay, options.box, budget, rng)
+    except BaseException:
+        found.nfev += objective.pending  # the calls of the evaluation that raised
+        objective.pending = 0
+        raise
     finally:
         state.polish_nfev += found.nfev
         state.polish_njev += found.njev
