@@ -107,12 +107,20 @@ class Objective:
                 return f, g
             return value_and_grad
 
-        def value_and_grad(x):
-            self.pending = 1
-            f = real_value(fun(x, *args))
-            g = jac(x, *args)
-            self.pending = 0
-            return f, g
+        if args:
+            fun_x, jac_x = (lambda x: fun(x, *args)), (lambda x: jac(x, *args))
+        else:
+            fun_x, jac_x = fun, jac
+
+        def value_and_grad(x):  # the Python path's every step: kept lean
+            try:
+                f = fun_x(x)
+                if not isinstance(f, float):  # float and numpy.float64 pass as they are
+                    f = real_value(f)
+                return f, jac_x(x)
+            except BaseException:
+                self.pending = 1  # whatever raised, fun was called once
+                raise
         return value_and_grad
 
     # Calls of fun made by the evaluation in progress (see _python_value_and_grad): when
