@@ -215,7 +215,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         with status 99.
     disp : bool, optional
         Print a summary at the end (and, with ``particles``, a line as each
-        particle finishes).
+        particle finishes). While the run goes (without a progress bar), a
+        line of elapsed time, evaluations and best value every 10 s.
     progress : bool, optional
         Show a progress bar (needs ``tqdm``: the ``progress`` extra): the
         evaluations (out of ``maxfev`` if finite), the best value so far and
@@ -339,12 +340,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         raise ValueError(f"maxfev={options.maxfev}{' per particle' if particles > 1 else ''} "
                          "is less than one evaluation of F and its gradient at x0 costs "
                          f"({objective.fev_per_step})")
-    display = Display(progress, disp and particles > 1, total_maxfev, particles)
+    display = Display(progress, disp and particles > 1, total_maxfev, particles,
+                      timed_lines=disp)
     user_callback = step_callback(callback, None if fixed is None else fixed.full)
     try:
         if particles == 1 and workers == 1:
             res = solve(objective, x0, options, np.random.default_rng(rng), user_callback,
-                        hook or (display.step if progress else None))
+                        hook or (display.step if progress or disp else None))
             display.finished(0, res)
         else:
             draw, streams = particle_streams(rng, particles)

@@ -288,3 +288,23 @@ def test_a_bad_pair_mid_run_says_what_fun_returned():
         return None if len(calls) == 30 else (float(np.sum(x * x)), 2 * x)
     with pytest.raises(TypeError, match=r"fun must return a tuple \(f, grad\), got None"):
         hamopt.minimize(fun, [1.0, 2.0], jac=True, rng=0)
+
+
+def test_disp_prints_progress_lines_while_a_run_goes(capsys, monkeypatch):
+    """disp=True: a line of time, evaluations and best value every DISP_SECONDS (0 here)."""
+    import re
+    from hamopt import _progress
+    from hamopt.testfunctions import get
+    fn = get("rastrigin")
+    x0 = np.full(5, 3.3)
+    hamopt.minimize(fn.fun, x0, jac=fn.grad, rng=0, maxfev=20_000)
+    assert capsys.readouterr().out == ""
+    monkeypatch.setattr(_progress, "DISP_SECONDS", 0.0)
+    res = hamopt.minimize(fn.fun, x0, jac=fn.grad, rng=0, maxfev=20_000, disp=True)
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("hamopt:")]
+    assert len(lines) >= 2
+    nfev = [int(re.search(r"nfev (\d+)", line).group(1)) for line in lines]
+    best = [float(re.search(r"best (\S+),", line).group(1)) for line in lines]
+    assert nfev == sorted(nfev) and nfev[-1] <= res.nfev
+    assert best == sorted(best, reverse=True) and best[-1] >= float(f"{res.fun:.6g}")
