@@ -294,12 +294,14 @@ def test_disp_prints_progress_lines_while_a_run_goes(capsys, monkeypatch):
     """disp=True: a line of time, evaluations and best value every DISP_SECONDS (0 here)."""
     import re
     from hamopt import _progress
+    from hamopt.dynamics import loop
     from hamopt.testfunctions import get
     fn = get("rastrigin")
     x0 = np.full(5, 3.3)
     hamopt.minimize(fn.fun, x0, jac=fn.grad, rng=0, maxfev=20_000)
     assert capsys.readouterr().out == ""
     monkeypatch.setattr(_progress, "DISP_SECONDS", 0.0)
+    monkeypatch.setattr(loop, "_CHUNK_SECONDS", 0.0)  # report at every chance, on both paths
     res = hamopt.minimize(fn.fun, x0, jac=fn.grad, rng=0, maxfev=20_000, disp=True)
     lines = [line for line in capsys.readouterr().out.splitlines()
              if line.startswith("hamopt:")]
