@@ -81,26 +81,27 @@ class Objective:
         return is_jitted(self.fun) and jac_ok and not self.args
 
     def _python_value_and_grad(self):
-        """``value_and_grad(x)``; while it runs, ``pending`` counts the calls of ``fun``
-        it made, which its caller counts in ``nfev`` only once it returns (0 after)."""
+        """``value_and_grad(x)``. When it raises, ``pending`` holds the calls of ``fun``
+        it made (its caller counts them in ``nfev`` only once it returns)."""
         fun, jac, args = self.fun, self.jac, self.args
         if jac is True:
             def value_and_grad(x):
-                self.pending = 1
-                out = fun(x, *args)
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise TypeError("with jac=True, fun must return a tuple (f, grad), "
-                                    f"got {out!r}")
-                f = real_value(out[0])
-                self.pending = 0
-                return f, out[1]
+                try:
+                    out = fun(x, *args)
+                    if not (isinstance(out, tuple) and len(out) == 2):
+                        raise TypeError("with jac=True, fun must return a tuple (f, grad), "
+                                        f"got {out!r}")
+                    return real_value(out[0]), out[1]
+                except BaseException:
+                    self.pending = 1  # whatever raised, fun was called once
+                    raise
             return value_and_grad
         if jac is None:
             difference = {"2-point": self._forward_difference, "3-point": self._central_difference,
                           "cs": self._complex_step}[self.difference]
 
             def value_and_grad(x):
-                self.pending = 1
+                self.pending = 1  # F, then each difference's values add theirs
                 f = real_value(fun(x, *args))
                 g = difference(x, f)
                 self.pending = 0
@@ -129,11 +130,12 @@ class Objective:
 
     def value(self, x):
         """F alone (one evaluation of ``fun``)."""
-        self.pending = 1
-        out = self.fun(x, *self.args)
-        f = real_value(out[0] if self.jac is True else out)
-        self.pending = 0
-        return f
+        try:
+            out = self.fun(x, *self.args)
+            return real_value(out[0] if self.jac is True else out)
+        except BaseException:
+            self.pending = 1
+            raise
 
     def _value_at(self, x, i, xi):
         """F at x with its i-th coordinate set to xi (x is left as it is)."""

@@ -8,7 +8,7 @@ like a random walk, so the direction of p spreads as fast as with a turn of
 ``nu'`` every step (the variance of the summed turns is the same), while the
 n normal draws, their three dot products and their share of the drift, which
 cost a cheap objective's step more than the objective itself, are paid once
-per ``NOISE_EVERY`` steps (docs/algorithm.rst, eq. 11; tests/test_bounces.py).
+per ``NOISE_EVERY`` steps (docs/algorithm.rst, eq. 11; tests/test_equations.py).
 """
 import math
 
