@@ -62,7 +62,7 @@ def run_particles(objective, starts, options, streams, workers, callback=None, d
             for k, res in enumerate(workers(_run_particle, tasks)):
                 finished(k, res)
         else:
-            _in_pool(tasks, finished, workers)
+            _in_processes(tasks, finished, workers)
     except BaseException as exc:
         partial = [res for res in done if res is not None]
         interrupted = getattr(exc, "result", None)
@@ -74,25 +74,81 @@ def run_particles(objective, starts, options, streams, workers, callback=None, d
     return done
 
 
-def _in_pool(tasks, finished, workers):
+def _in_processes(tasks, finished, workers):
+    """Run the tasks in worker processes, a task at a time each, and call
+    ``finished(k, result)`` as they come back; raise the first exception a task
+    raised. Every worker is killed and joined on the way out, whatever ended it.
+
+    Plain processes and pipes rather than ``multiprocessing.Pool``: a Pool's
+    ``terminate()`` hung in our tests (its task-feeding thread blocked on the
+    queue's lock after a particle raised), and nothing here needs its queues.
+    """
     import multiprocessing
-    processes = os.cpu_count() if workers == -1 else workers
+    from multiprocessing.connection import wait
+    processes = min(os.cpu_count() if workers == -1 else workers, len(tasks))
     try:
         pickle.dumps(tasks[0][0])
     except Exception as exc:
         raise TypeError(f"workers={workers} runs the particles in other processes, so fun "
                         "and jac must be picklable (module-level functions, not lambdas or "
                         f"closures): {exc}") from None
-    pool = multiprocessing.Pool(min(processes, len(tasks)), initializer=_one_blas_thread)
+    todo = iter(enumerate(tasks))
+    running = {}  # the parent's end of a worker's pipe -> the particle it runs
+    procs = []
     try:
-        for k, res, exc in pool.imap_unordered(_indexed, list(enumerate(tasks))):
-            if exc is not None:
-                raise exc
-            finished(k, res)
-        pool.close()
+        for _ in range(processes):
+            here, there = multiprocessing.Pipe()
+            proc = multiprocessing.Process(target=_worker, args=(there,), daemon=True)
+            proc.start()
+            there.close()
+            procs.append(proc)
+            _hand_out(here, todo, running)
+        while running:
+            for conn in wait(list(running)):
+                try:
+                    k, res, exc = conn.recv()
+                except EOFError:
+                    raise RuntimeError(f"the worker process running particle {running[conn]} "
+                                       "died") from None
+                del running[conn]
+                if exc is not None:
+                    raise exc
+                finished(k, res)
+                _hand_out(conn, todo, running)
     finally:
-        pool.terminate()  # no worker outlives the call, whatever ended it
-        pool.join()
+        for proc in procs:  # no worker outlives the call
+            proc.kill()
+        for proc in procs:
+            proc.join()
+        for conn in running:
+            conn.close()
+
+
+def _hand_out(conn, todo, running):
+    """Send the next task to the worker at ``conn``, if one is left."""
+    item = next(todo, None)
+    if item is None:
+        conn.close()
+    else:
+        conn.send(item)
+        running[conn] = item[0]
+
+
+def _worker(conn):
+    """A worker process: run the tasks it receives until its pipe closes."""
+    _one_blas_thread()
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        answer = _indexed(item)
+        try:
+            conn.send(answer)
+        except Exception as exc:  # an exception or result that does not pickle
+            k, _, error = answer
+            conn.send((k, None, RuntimeError(f"particle {k} raised {error!r}, or its result "
+                                             f"could not be sent back: {exc}")))
 
 
 def _one_blas_thread():
@@ -104,8 +160,8 @@ def _one_blas_thread():
 
 
 def _indexed(item):
-    """Particle k's (k, result, None), or (k, None, the exception it raised): a pool's
-    worker lets a KeyboardInterrupt kill it, and the pool would then wait forever."""
+    """Particle k's (k, result, None), or (k, None, the exception it raised), to be
+    raised in the caller (a KeyboardInterrupt too)."""
     k, task = item
     try:
         return k, _run_particle(task), None

@@ -196,13 +196,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         result. Default 1.
     workers : int or map-like callable, optional
         How the particles are run, as in ``differential_evolution``: 1 (default)
-        one after another here; an int > 1 a ``multiprocessing.Pool`` of that
-        many processes (-1: all cores), which needs ``fun`` and ``jac``
+        one after another here; an int > 1 that many worker processes
+        (``multiprocessing``; -1: all cores), which needs ``fun`` and ``jac``
         picklable (module-level functions; numba-jitted ones are); or any
         map-like callable, ``workers(function, iterable)``, such as
         ``concurrent.futures.Executor.map``. An exception in a particle ends
         the call, with the best point of the particles that finished (and of
-        the failing one's where known) in ``exc.result``; a pool's processes
+        the failing one's where known) in ``exc.result``; the worker processes
         are always stopped. A ``callback`` needs ``workers=1``.
     callback : callable, optional
         Called after every step, as ``callback(intermediate_result)`` if its
@@ -314,18 +314,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
                         f"{next(iter(unknown_options))!r}")
     if progress:
         require_tqdm()  # before any work
-    x0 = _as_start_point(x0)
-    box = as_box(bounds, x0.size)
-    x0 = clip_start(x0, box)
-    args = args if isinstance(args, tuple) else (args,)
-    fixed = FixedVariables.of(box)
-    if fixed is not None:
-        if fixed.all_fixed:
-            raise ValueError("every variable is fixed by its bounds (lower == upper): "
-                             "there is nothing to minimize")
-        x0, box, fun, jac = fixed.reduced(x0, box, fun, jac, args)
-        args = ()
-    objective = Objective(fun, jac, args, x0.size, box)
+    objective, x0, box, fixed = _problem(fun, x0, jac, args, bounds)
     particles, workers = _ensemble_options(particles, workers, callback)
     total_maxfev = math.inf if maxfev is None else maxfev
     maxiter, maxfev = _share(maxiter, particles, "maxiter"), _share(maxfev, particles, "maxfev")
@@ -344,14 +333,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
                       timed_lines=disp)
     user_callback = step_callback(callback, None if fixed is None else fixed.full)
     try:
-        if particles == 1 and workers == 1:
-            res = solve(objective, x0, options, np.random.default_rng(rng), user_callback,
-                        hook or (display.step if progress or disp else None))
-            display.finished(0, res)
-        else:
-            draw, streams = particle_streams(rng, particles)
-            res = combined(run_particles(objective, particle_starts(x0, box, particles, draw),
-                                         options, streams, workers, user_callback, display))
+        res = _run(objective, x0, box, options, rng, particles, workers, user_callback,
+                   display, hook or (display.step if progress or disp else None))
     except BaseException as exc:
         if fixed is not None and getattr(exc, "result", None) is not None:
             exc.result = fixed.expanded(exc.result)
@@ -365,6 +348,35 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
               f"         Gradient evaluations: {res.njev}")
     return res
+
+
+def _problem(fun, x0, jac, args, bounds):
+    """(Objective, x0, box, FixedVariables or None): the user's problem, checked, over its
+    free variables when bounds fix some."""
+    x0 = _as_start_point(x0)
+    box = as_box(bounds, x0.size)
+    x0 = clip_start(x0, box)
+    args = args if isinstance(args, tuple) else (args,)
+    fixed = FixedVariables.of(box)
+    if fixed is not None:
+        if fixed.all_fixed:
+            raise ValueError("every variable is fixed by its bounds (lower == upper): "
+                             "there is nothing to minimize")
+        x0, box, fun, jac = fixed.reduced(x0, box, fun, jac, args)
+        args = ()
+    return Objective(fun, jac, args, x0.size, box), x0, box, fixed
+
+
+def _run(objective, x0, box, options, rng, particles, workers, callback, display, progress):
+    """One solver run here, or the particles' runs (one after another, a pool or a
+    map-like), combined; ``progress`` is the dynamics' hook of a single run."""
+    if particles == 1 and workers == 1:
+        res = solve(objective, x0, options, np.random.default_rng(rng), callback, progress)
+        display.finished(0, res)
+        return res
+    draw, streams = particle_streams(rng, particles)
+    return combined(run_particles(objective, particle_starts(x0, box, particles, draw),
+                                  options, streams, workers, callback, display))
 
 
 def _ensemble_options(particles, workers, callback):
