@@ -155,6 +155,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         problem, so the search does as well in any coordinate system;
         ``"axes"``, the coordinate axes (best only when the problem is
         separable in its own coordinates); ``"random"``, a random basis.
+        Beyond 1000 variables a sweep flies 10 directions, drawn one at a
+        time (a basis of ``n`` and its curvature no longer fit): random unit
+        vectors, or random coordinate axes with ``"axes"``.
     hop_climb : float, optional
         The height ``B`` above the best value that the first flights can
         climb (eq. 15): the barrier height you expect between neighbouring
