@@ -195,62 +195,61 @@ def _draw(x):
     return r - math.floor(r)
 
 
-ROSEN = FUNCTIONS["rosenbrock"]
-_rosen, _rosen_grad = ROSEN.fun, ROSEN.grad
+def _jitted_faults(fn, rate=0.03, rare=0.002):
+    """fault: (jitted fun, jitted jac, what must happen) for analytic function ``fn``;
+    the fault comes where ``_draw(x)`` falls below ``rate`` (``rare`` for those that end
+    the run)."""
+    fun, grad = fn.fun, fn.grad
+
+    @numba.njit
+    def fun_nan(x):
+        return math.nan if _draw(x) < rate else fun(x)
+
+    @numba.njit
+    def fun_inf(x):
+        return math.inf if _draw(x) < rate else fun(x)
+
+    @numba.njit
+    def fun_raises(x):
+        if _draw(x) < rare:
+            raise InjectedError("injected")
+        return fun(x)
+
+    @numba.njit
+    def grad_nan(x):
+        g = grad(x)
+        if _draw(x) < rate:
+            g[0] = math.nan
+        return g
+
+    @numba.njit
+    def grad_wrong_shape(x):
+        g = grad(x)
+        return np.append(g, 0.0) if _draw(x) < rare else g
+
+    @numba.njit
+    def grad_raises(x):
+        if _draw(x) < rare:
+            raise InjectedError("injected")
+        return grad(x)
+
+    return {"nan": (fun_nan, grad, None), "inf": (fun_inf, grad, None),
+            "nan_grad": (fun, grad_nan, None), "raise": (fun_raises, grad, InjectedError),
+            "raise_in_jac": (fun, grad_raises, InjectedError),
+            "wrong_shape": (fun, grad_wrong_shape, ValueError)}
 
 
-@numba.njit
-def rosen_nan(x):
-    return math.nan if _draw(x) < 0.03 else _rosen(x)
+JITTED_FAULTS = {name: _jitted_faults(FUNCTIONS[name]) for name in ("rosenbrock", "rastrigin")}
 
 
-@numba.njit
-def rosen_inf(x):
-    return math.inf if _draw(x) < 0.03 else _rosen(x)
-
-
-@numba.njit
-def rosen_raises(x):
-    if _draw(x) < 0.002:
-        raise InjectedError("injected")
-    return _rosen(x)
-
-
-@numba.njit
-def grad_nan(x):
-    g = _rosen_grad(x)
-    if _draw(x) < 0.03:
-        g[0] = math.nan
-    return g
-
-
-@numba.njit
-def grad_wrong_shape(x):
-    g = _rosen_grad(x)
-    return np.append(g, 0.0) if _draw(x) < 0.002 else g
-
-
-@numba.njit
-def grad_raises(x):
-    if _draw(x) < 0.002:
-        raise InjectedError("injected")
-    return _rosen_grad(x)
-
-
-JITTED_FAULTS = {  # fault: (fun, jac, what must happen)
-    "nan": (rosen_nan, _rosen_grad, None), "inf": (rosen_inf, _rosen_grad, None),
-    "nan_grad": (_rosen, grad_nan, None), "raise": (rosen_raises, _rosen_grad, InjectedError),
-    "raise_in_jac": (_rosen, grad_raises, InjectedError),
-    "wrong_shape": (_rosen, grad_wrong_shape, ValueError),
-}
-
-
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 6), seed=st.integers(0, 2**31 - 1), options=run_options,
-       fault=st.sampled_from(sorted(JITTED_FAULTS)))
-def test_nopython_path_keeps_the_best_point_as_the_python_path_does(n, seed, options, fault):
-    fn, x0, bounds, kwargs = _setup(("rosenbrock", n, seed), options)
-    fun, jac, expected = JITTED_FAULTS[fault]
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(JITTED_FAULTS)), n=st.integers(2, 6),
+       seed=st.integers(0, 2**31 - 1), options=run_options,
+       fault=st.sampled_from(sorted(JITTED_FAULTS["rosenbrock"])))
+def test_nopython_path_keeps_the_best_point_as_the_python_path_does(name, n, seed, options,
+                                                                    fault):
+    fn, x0, bounds, kwargs = _setup((name, n, seed), options)
+    fun, jac, expected = JITTED_FAULTS[name][fault]
     outcomes = []
     for f, g in ((fun, jac), (lambda x: fun(x), lambda x: jac(x))):  # nopython, Python
         try:
