@@ -43,16 +43,12 @@ def _run_python(particle, objective, callback, progress):
     stall_bounce = scalars[STALL_BOUNCE]
     nit = particle.nit
     next_report = time.perf_counter() + _CHUNK_SECONDS
-    only_noise = not bounce_every and not stall_bounce > 0.0
     while True:
         f, g = value_and_grad(q.copy())  # a copy: the user may keep x
         nit += 1
-        if only_noise:  # the defaults: the one test of the rule that can be true
-            with_z = noise and nit % noise_every == 0
-        else:
-            with_z = ((noise and nit % noise_every == 0)
-                      or (bounce_every > 0 and nit % bounce_every == 0)
-                      or (stall_bounce > 0.0 and counters[STALLED] + 1 >= stall_bounce))
+        with_z = ((noise and nit % noise_every == 0)
+                  or (bounce_every > 0 and nit % bounce_every == 0)
+                  or (stall_bounce > 0.0 and counters[STALLED] + 1 >= stall_bounce))
         if with_z:
             rng.standard_normal(out=z)
         try:

@@ -54,12 +54,18 @@ def stop_reason(gap, scalars, counters):
 
 
 @jit()
-def _count_evaluation(vectors, graw, f, scalars, counters):
-    """Count the step's evaluations; return F with the L2 term (eq. 12), whose gradient it
-    writes to vectors[G] (read graw instead when weight_decay = 0)."""
-    counters[NIT] += 1
+def _count_calls(scalars, counters):
+    """Count the calls of fun and jac that one step's gradient made."""
     counters[NFEV] += int(scalars[FEV_PER_STEP])
     counters[NJEV] += 1
+
+
+@jit()
+def _count_evaluation(vectors, graw, f, scalars, counters):
+    """Count the step and its evaluations; return F with the L2 term (eq. 12), whose
+    gradient it writes to vectors[G] (read graw instead when weight_decay = 0)."""
+    counters[NIT] += 1
+    _count_calls(scalars, counters)
     weight_decay = scalars[WEIGHT_DECAY]
     if weight_decay == 0.0:
         return f
@@ -88,8 +94,7 @@ def _finish_and_advance(vectors, graw, f, scalars, counters, with_z):
     """
     u, z = vectors[U], vectors[Z]
     if graw.shape[0] != u.shape[0]:
-        counters[NFEV] += int(scalars[FEV_PER_STEP])  # the calls were made: count them
-        counters[NJEV] += 1
+        _count_calls(scalars, counters)  # the calls were made, though the step is not
         return BAD_GRADIENT_SHAPE
     f = _count_evaluation(vectors, graw, f, scalars, counters)
     g = graw if scalars[WEIGHT_DECAY] == 0.0 else vectors[G]
