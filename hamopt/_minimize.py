@@ -117,9 +117,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         the first trajectory and after every flight that found a lower value:
         scipy's L-BFGS-B, restarted from its own result while that improves.
         With ``jac=None`` and ``n <= 40``, one L-BFGS-B run and then scipy's
-        Nelder-Mead on a small, randomly turned simplex, restarted the same
-        way: L-BFGS-B on finite differences stalls 1e-7 to 1e-3 above the
-        minimum of ill-conditioned functions. Default True.
+        Nelder-Mead on a small, randomly turned simplex (grown on a plateau
+        until F changes), restarted the same way: L-BFGS-B on finite
+        differences stalls 1e-7 to 1e-3 above the minimum of ill-conditioned
+        functions. Default True.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
         polish. Default: 0 with ``F0=None`` (the search starts with the

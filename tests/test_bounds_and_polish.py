@@ -223,6 +223,70 @@ def test_the_simplex_is_for_finite_differences_in_few_dimensions(monkeypatch):
     assert not used  # too many variables
 
 
+def _staircase(n, seed=5):
+    """A rotated ellipsoid whose coordinates are rounded to steps of 0.25: flat almost
+    everywhere (forward differences give a zero gradient), 0 on the cell around 1."""
+    from hamopt.testfunctions import random_rotation
+    rotation = random_rotation(n, seed)
+    weights = 10.0 ** (np.arange(n) / max(1, n - 1))
+    calls = []
+
+    def fun(x):
+        calls.append(np.array(x, dtype=float))
+        z = np.round(4.0 * (rotation @ (x - 1.0))) / 4.0
+        return float(weights @ z ** 2)
+    return fun, calls
+
+
+def _solved_staircases(seeds, n=3):
+    solved = 0
+    for seed in seeds:
+        fun, _ = _staircase(n)
+        x0 = np.random.default_rng(seed).uniform(-4.0, 4.0, n)
+        res = hamopt.minimize(fun, x0, bounds=[(-5, 5)] * n, hops=0, rng=seed, maxfev=1500)
+        solved += res.fun == 0.0
+    return solved
+
+
+def test_on_a_plateau_the_simplex_grows_until_it_sees_a_change(monkeypatch):
+    from hamopt.search import polish
+    seeds = range(10)
+    grown = _solved_staircases(seeds)
+    # A simplex that keeps its first size (1e-3) sits on the first step it lands on.
+    monkeypatch.setattr(polish, "_PLATEAU_MAX_SIZE", polish._SIMPLEX_SIZE)
+    fixed = _solved_staircases(seeds)
+    assert grown >= 6 and fixed <= 2, (grown, fixed)
+
+
+def test_nelder_mead_does_not_pay_again_for_its_first_simplex(monkeypatch):
+    """The values found while choosing the first simplex's size are handed over."""
+    from hamopt.search import polish
+    n = 3
+    fun, calls = _staircase(n)
+    paid = []
+    original = polish.minimize
+
+    def spy(f, x0, **kw):
+        if kw.get("method") != "Nelder-Mead":
+            return original(f, x0, **kw)
+        seen = []
+
+        def counted(z):
+            before = len(calls)
+            value = f(z)
+            if len(seen) < n + 1:
+                seen.append(len(calls) - before)
+            return value
+        out = original(counted, x0, **kw)
+        paid.append(sum(seen))
+        return out
+    monkeypatch.setattr(polish, "minimize", spy)
+    res = hamopt.minimize(fun, np.full(n, 3.0), bounds=[(-5, 5)] * n, hops=0, rng=0,
+                          maxfev=1500)
+    assert paid and all(k == 0 for k in paid)
+    assert res.nfev == len(calls)
+
+
 @pytest.mark.parametrize("jac", [rosen_der, True, None, "3-point"])
 def test_equal_bounds_fix_a_variable_as_in_lbfgsb(jac):
     """Rosenbrock in 4 variables with x[1] fixed at 0.5: the minimum over the others."""

@@ -56,6 +56,20 @@ def test_curvature_axes_are_the_rotated_axes_of_a_separable_function():
     assert_allclose(np.sort(overlap.max(axis=0)), np.ones(n), atol=1e-6)
 
 
+def test_equal_curvatures_give_random_directions_not_the_coordinate_axes():
+    """A flat function: every curvature is 0, any basis is a basis of eigenvectors,
+    and LAPACK's own choice would be the coordinate axes."""
+    n = 6
+
+    def evaluate(y):
+        return 1.0, np.zeros(n)
+
+    x = np.linspace(-1.0, 1.0, n)
+    axes = curvature_axes(evaluate, x, np.zeros(n), 0.2, np.random.default_rng(0))
+    assert_allclose(axes.T @ axes, np.eye(n), atol=1e-12)
+    assert np.max(np.abs(axes)) < 0.95  # no column is (close to) a coordinate axis
+
+
 def _solved(fn, n, directions, seeds=SEEDS):
     lo, hi = testfunctions.get("rastrigin").bounds(n)
     solved = 0

@@ -29,6 +29,8 @@ _EPS = np.finfo(float).eps
 # differences (their error, ~sqrt(eps), divided by the step must stay small).
 _STEP_EXACT_GRADIENT = math.sqrt(_EPS)
 _STEP_FD_GRADIENT = _EPS ** 0.25
+# Eigenvalues closer than this (relative to the largest) count as equal.
+_TIED = 1e-12
 
 
 def random_basis(rng, n):
@@ -58,8 +60,20 @@ def curvature_axes(evaluate, x, g, spread, rng, exact_gradient=True, box=None):
         total += hessian
     if not np.all(np.isfinite(total)):
         return None
-    _, vectors = np.linalg.eigh(0.5 * (total + total.T))
-    return vectors
+    return _eigenvectors(0.5 * (total + total.T), rng)
+
+
+def _eigenvectors(h, rng):
+    """The eigenvectors of the symmetric ``h`` as columns. Where eigenvalues are equal
+    (a flat or round function: any basis of their subspace will do), LAPACK would
+    return one that follows the coordinate axes; they are computed in a random basis
+    instead, so that no axis is special."""
+    values, vectors = np.linalg.eigh(h)
+    gaps = np.diff(values)
+    if np.all(gaps > _TIED * max(1e-300, float(np.max(np.abs(values))))):
+        return vectors
+    q = random_basis(rng, h.shape[0])
+    return q @ np.linalg.eigh(q.T @ h @ q)[1]
 
 
 def _hessian(evaluate, x, g, rng, exact_gradient, box):

@@ -37,6 +37,17 @@ _SIMPLEX_SIZE = 1e-3
 # F by more than the latter.
 _SIMPLEX_XTOL = 1e-9
 _SIMPLEX_FTOL = 1e-12
+# On a plateau (F at a vertex of the first simplex equals F(x) exactly, so that the
+# difference gradient was zero and says nothing) the first simplex grows by
+# _PLATEAU_GROWTH until F changes along every edge, up to _PLATEAU_MAX_SIZE
+# max(1, |x|_inf); such a simplex stops at _PLATEAU_XTOL max(1, |x|_inf), since F was
+# flat below its size (the next round, which starts small again, refines). On bbob's
+# step ellipsoid f7 (instances 7-9 and 13-20) this took the final-target hits from
+# 0 to 10 of 44 and the median error from 1e3 to 1 in 10 and 20 variables; every
+# other function of instances 7-9 kept its hits (143 -> 145 of 288 at 1000 d).
+_PLATEAU_GROWTH = 10.0
+_PLATEAU_MAX_SIZE = 1.0
+_PLATEAU_XTOL = 1e-2
 # What the simplex sees at a point where F is NaN or +-inf (the largest float).
 _AVOID = float(np.finfo(float).max)
 
@@ -82,7 +93,7 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # NaN or +-inf: a point to back away from, as for the dynamics (never a minimum)
         return math.inf, np.zeros_like(z)
 
-    def value(z):
+    def evaluate(z):
         # Room is kept for the gradient at the simplex's best point.
         if found.nfev + 1 + objective.fev_per_step > fev_budget:
             raise _BudgetSpent
@@ -92,6 +103,21 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # NaN or +-inf: a point to avoid; finite, so that a simplex of such points
         # compares equal instead of computing inf - inf
         return f if math.isfinite(f) else _AVOID
+
+    seen = {}  # the first simplex's values, computed while choosing its size
+
+    def value(z):
+        known = seen.pop(z.tobytes(), None)
+        if known is not None:
+            return known
+        return evaluate(z)
+
+    def nelder_mead():
+        start = found.fun
+        seen.clear()
+        simplex, grown = _first_simplex(found.x, found.fun, box, rng, evaluate, seen)
+        return minimize(value, simplex[0], method="Nelder-Mead", bounds=bounds,
+                        options=_simplex_options(simplex, start, grown))
 
     bounds = None if box is None else list(zip(*box))
     try:
@@ -104,9 +130,7 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
                                                maxcor=_memory(objective.n)))
         if simplex:  # one L-BFGS-B run to get close, then the simplex
             lbfgsb()
-            _rounds(found, lambda: minimize(value, found.x, method="Nelder-Mead", bounds=bounds,
-                                            options=_simplex_options(found, rng)),
-                    _SIMPLEX_FTOL)
+            _rounds(found, nelder_mead, _SIMPLEX_FTOL)
         else:
             _rounds(found, lbfgsb)
     except _BudgetSpent:
@@ -135,12 +159,46 @@ def _rounds(found, run_once, ftol=0.0):
             break
 
 
-def _simplex_options(found, rng):
-    x = found.x
+def _first_simplex(x, f_x, box, rng, value, seen):
+    """(the first simplex at x as rows, whether it grew): edges along a random
+    orthonormal basis, of length ``_SIMPLEX_SIZE`` max(1, |x|_inf), grown by
+    ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
+    ``_PLATEAU_MAX_SIZE`` max(1, |x|_inf).
+
+    The values computed are left in ``seen`` (by the points' bytes), so that
+    Nelder-Mead does not pay for them again; vertices outside the box are
+    reflected into it first (scipy would, and the values must be of the points
+    it evaluates)."""
     scale = max(1.0, float(np.max(np.abs(x))))
-    simplex = np.vstack([x, x + _SIMPLEX_SIZE * scale * random_basis(rng, x.size).T])
+    basis = random_basis(rng, x.size).T
+    seen[x.tobytes()] = f_x
+    size = _SIMPLEX_SIZE
+    while True:
+        vertices = _into_box(x + size * scale * basis, box)
+        values = [value(v) for v in vertices]
+        flat = np.any(np.array(values) == f_x)
+        if not flat or size * _PLATEAU_GROWTH > _PLATEAU_MAX_SIZE * (1 + 1e-12):
+            break
+        size *= _PLATEAU_GROWTH
+    seen.update((v.tobytes(), f) for v, f in zip(vertices, values))
+    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE
+
+
+def _into_box(points, box):
+    """Points outside the box reflected at its walls, then clipped."""
+    if box is None:
+        return points
+    lower, upper = box
+    points = np.where(points > upper, 2 * upper - points, points)
+    points = np.where(points < lower, 2 * lower - points, points)
+    return np.clip(points, lower, upper)
+
+
+def _simplex_options(simplex, f_start, grown=False):
+    scale = max(1.0, float(np.max(np.abs(simplex[0]))))
     return dict(adaptive=True, initial_simplex=simplex, maxiter=10**9, maxfev=10**9,
-                xatol=_SIMPLEX_XTOL * scale, fatol=_SIMPLEX_FTOL * max(1.0, abs(found.fun)))
+                xatol=(_PLATEAU_XTOL if grown else _SIMPLEX_XTOL) * scale,
+                fatol=_SIMPLEX_FTOL * max(1.0, abs(f_start)))
 
 
 def polish_stage(state, objective, options, rng):
