@@ -75,16 +75,22 @@ def run_particles(objective, starts, options, streams, workers, callback=None, d
 
 
 def _in_processes(tasks, finished, workers):
-    """Run the tasks in worker processes, a task at a time each, and call
-    ``finished(k, result)`` as they come back; raise the first exception a task
+    """Run the tasks in ``workers`` processes, this one and ``workers - 1`` workers,
+    and call ``finished(k, result)`` as they end; raise the first exception a task
     raised. Every worker is killed and joined on the way out, whatever ended it.
 
-    Plain processes and pipes rather than ``multiprocessing.Pool``: a Pool's
-    ``terminate()`` hung in our tests (its task-feeding thread blocked on the
-    queue's lock after a particle raised), and nothing here needs its queues.
+    Each process takes the next task from a shared counter when it is free, so
+    none waits for another to hand it work, and this process runs particles as
+    well between collecting the workers' results (it would otherwise sit idle
+    on a core). Plain processes and pipes rather than ``multiprocessing.Pool``:
+    a Pool's ``terminate()`` hung in our tests (its task-feeding thread blocked
+    on the queue's lock after a particle raised). All processes use one BLAS
+    thread while the tasks run: with the default (one per core) in every
+    process, the idle BLAS threads spin on each other's cores and each particle
+    ran three times slower (benchmarks/ensemble_speedup.py).
     """
     import multiprocessing
-    from multiprocessing.connection import wait
+    from threadpoolctl import threadpool_limits
     processes = min(os.cpu_count() if workers == -1 else workers, len(tasks))
     try:
         pickle.dumps(tasks[0][0])
@@ -92,69 +98,82 @@ def _in_processes(tasks, finished, workers):
         raise TypeError(f"workers={workers} runs the particles in other processes, so fun "
                         "and jac must be picklable (module-level functions, not lambdas or "
                         f"closures): {exc}") from None
-    todo = iter(enumerate(tasks))
-    running = {}  # the parent's end of a worker's pipe -> the particle it runs
-    procs = []
-    try:
-        for _ in range(processes):
-            here, there = multiprocessing.Pipe()
-            proc = multiprocessing.Process(target=_worker, args=(there,), daemon=True)
-            proc.start()
-            there.close()
-            procs.append(proc)
-            _hand_out(here, todo, running)
-        while running:
-            for conn in wait(list(running)):
-                try:
-                    k, res, exc = conn.recv()
-                except EOFError:
-                    raise RuntimeError(f"the worker process running particle {running[conn]} "
-                                       "died") from None
-                del running[conn]
-                if exc is not None:
-                    raise exc
-                finished(k, res)
-                _hand_out(conn, todo, running)
-    finally:
-        for proc in procs:  # no worker outlives the call
-            proc.kill()
-        for proc in procs:
-            proc.join()
-        for conn in running:
-            conn.close()
-
-
-def _hand_out(conn, todo, running):
-    """Send the next task to the worker at ``conn``, if one is left."""
-    item = next(todo, None)
-    if item is None:
-        conn.close()
-    else:
-        conn.send(item)
-        running[conn] = item[0]
-
-
-def _worker(conn):
-    """A worker process: run the tasks it receives until its pipe closes."""
-    _one_blas_thread()
-    while True:
+    taken = multiprocessing.Value("i", 0)  # the tasks claimed so far, in order
+    procs, pipes = [], []
+    with threadpool_limits(limits=1, user_api="blas"):  # forked workers inherit it
         try:
-            item = conn.recv()
-        except (EOFError, OSError):
-            return
-        answer = _indexed(item)
+            for _ in range(processes - 1):
+                here, there = multiprocessing.Pipe(duplex=False)
+                proc = multiprocessing.Process(target=_worker, args=(tasks, taken, there),
+                                               daemon=True)
+                proc.start()
+                there.close()
+                procs.append(proc)
+                pipes.append(here)
+            left = len(tasks)
+            while (k := _claim(taken, len(tasks))) is not None:
+                finished(k, _run_particle(tasks[k]))
+                left -= 1 + _collect(pipes, finished, timeout=0)
+            while left:
+                left -= _collect(pipes, finished, timeout=None)
+        finally:
+            for proc in procs:  # no worker outlives the call
+                proc.kill()
+            for proc in procs:
+                proc.join()
+            for conn in pipes:
+                conn.close()
+
+
+def _claim(taken, count):
+    """The index of the next task nobody took yet (now taken), or None."""
+    with taken.get_lock():
+        k = taken.value
+        if k >= count:
+            return None
+        taken.value = k + 1
+        return k
+
+
+def _collect(pipes, finished, timeout):
+    """Pass on the workers' results that arrived (waiting up to ``timeout`` s for the
+    first; None: until one does); returns how many. A worker's exception is raised;
+    a worker that ended leaves ``pipes``."""
+    from multiprocessing.connection import wait
+    if not pipes:
+        raise RuntimeError("a worker process died before its particle finished")
+    got = 0
+    for conn in wait(pipes, timeout):
+        try:
+            k, res, exc = conn.recv()
+        except EOFError:  # the worker found no task left, or died
+            pipes.remove(conn)
+            conn.close()
+            continue
+        if exc is not None:
+            raise exc
+        finished(k, res)
+        got += 1
+    return got
+
+
+def _worker(tasks, taken, conn):
+    """A worker process: run the tasks it claims until none is left."""
+    _one_blas_thread()
+    while (k := _claim(taken, len(tasks))) is not None:
+        answer = _indexed((k, tasks[k]))
         try:
             conn.send(answer)
         except Exception as exc:  # an exception or result that does not pickle
-            k, _, error = answer
+            _, _, error = answer
             conn.send((k, None, RuntimeError(f"particle {k} raised {error!r}, or its result "
                                              f"could not be sent back: {exc}")))
+    conn.close()
 
 
 def _one_blas_thread():
-    """A worker's BLAS uses one thread: with its default (one per core) in every
-    process, the workers' idle BLAS threads spin on each other's cores and each
-    particle ran three times slower (benchmarks/ensemble_speedup.py)."""
+    """A worker's BLAS uses one thread (see ``_in_processes``); a forked worker
+    inherits the setting, a spawned one needs it."""
     from threadpoolctl import threadpool_limits
     threadpool_limits(limits=1, user_api="blas")
 

@@ -200,9 +200,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         result. Default 1.
     workers : int or map-like callable, optional
         How the particles are run, as in ``differential_evolution``: 1 (default)
-        one after another here; an int > 1 that many worker processes
-        (``multiprocessing``; -1: all cores), which needs ``fun`` and ``jac``
-        picklable (module-level functions; numba-jitted ones are); or any
+        one after another here; an int > 1 that many processes, this one and
+        ``workers - 1`` worker processes (``multiprocessing``; -1: all cores),
+        each taking the next particle when it is free, which needs ``fun`` and
+        ``jac`` picklable (module-level functions; numba-jitted ones are); or any
         map-like callable, ``workers(function, iterable)``, such as
         ``concurrent.futures.Executor.map``. An exception in a particle ends
         the call, with the best point of the particles that finished (and of

@@ -1,5 +1,6 @@
 """Many particles in one call: streams, starts, workers, budgets, failures."""
 import multiprocessing
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -134,6 +135,24 @@ def test_an_interrupt_in_a_particle_ends_the_call_cleanly(workers):
                         maxfev=4000, rng=7, particles=4, workers=workers)
     partial = info.value.result
     assert np.isfinite(partial.fun) and partial.fun == rastrigin(partial.x)
+    assert not multiprocessing.active_children()
+
+
+PARENT = os.getpid()
+
+
+def dies_in_a_worker(x):
+    if os.getpid() != PARENT:
+        os._exit(3)  # a crash that sends nothing back
+    return rastrigin(x)
+
+
+def test_a_worker_process_that_dies_ends_the_call_with_an_error():
+    with pytest.raises(RuntimeError, match="worker process died") as info:
+        hamopt.minimize(dies_in_a_worker, np.full(4, 3.0), jac=rastrigin_grad, bounds=BOX,
+                        maxfev=40_000, rng=7, particles=8, workers=2)
+    partial = info.value.result  # the particles this process ran
+    assert partial.fun == rastrigin(partial.x)
     assert not multiprocessing.active_children()
 
 
