@@ -14,6 +14,16 @@ class _BudgetSpent(Exception):
     pass
 
 
+class _Collapsed(Exception):
+    """Nelder-Mead asked for a point more than ``_ASKED_AGAIN`` times: its simplex
+    has shrunk to rounding, where F still differs between its vertices (F changes
+    at the last bits of x, as on bbob's fractal f23), so that scipy's test of the
+    values never passes and it would ask for the same points forever."""
+
+
+_ASKED_AGAIN = 2
+
+
 # Each local method is started again from its own result while that still improves,
 # at most this many times. L-BFGS-B's curvature pairs, built from finite-difference
 # gradients on an ill-conditioned problem, end up misleading it well above the
@@ -104,20 +114,30 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # compares equal instead of computing inf - inf
         return f if math.isfinite(f) else _AVOID
 
-    seen = {}  # the first simplex's values, computed while choosing its size
+    # A round's values by point (the first simplex's, found while choosing its size,
+    # among them: Nelder-Mead does not pay for them again), and how often it asked.
+    known, asked = {}, {}
 
     def value(z):
-        known = seen.pop(z.tobytes(), None)
-        if known is not None:
-            return known
-        return evaluate(z)
+        key = z.tobytes()
+        asked[key] = asked.get(key, 0) + 1
+        if key in known:
+            if asked[key] > _ASKED_AGAIN:
+                raise _Collapsed
+            return known[key]
+        known[key] = f = evaluate(z)
+        return f
 
     def nelder_mead():
         start = found.fun
-        seen.clear()
-        simplex, grown = _first_simplex(found.x, found.fun, box, rng, evaluate, seen)
-        return minimize(value, simplex[0], method="Nelder-Mead", bounds=bounds,
-                        options=_simplex_options(simplex, start, grown))
+        known.clear()
+        asked.clear()
+        simplex, grown = _first_simplex(found.x, found.fun, box, rng, evaluate, known)
+        try:
+            minimize(value, simplex[0], method="Nelder-Mead", bounds=bounds,
+                     options=_simplex_options(simplex, start, grown))
+        except _Collapsed:
+            pass
 
     bounds = None if box is None else list(zip(*box))
     try:
@@ -159,19 +179,19 @@ def _rounds(found, run_once, ftol=0.0):
             break
 
 
-def _first_simplex(x, f_x, box, rng, value, seen):
+def _first_simplex(x, f_x, box, rng, value, known):
     """(the first simplex at x as rows, whether it grew): edges along a random
     orthonormal basis, of length ``_SIMPLEX_SIZE`` max(1, |x|_inf), grown by
     ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
     ``_PLATEAU_MAX_SIZE`` max(1, |x|_inf).
 
-    The values computed are left in ``seen`` (by the points' bytes), so that
+    The values computed are left in ``known`` (by the points' bytes), so that
     Nelder-Mead does not pay for them again; vertices outside the box are
     reflected into it first (scipy would, and the values must be of the points
     it evaluates)."""
     scale = max(1.0, float(np.max(np.abs(x))))
     basis = random_basis(rng, x.size).T
-    seen[x.tobytes()] = f_x
+    known[x.tobytes()] = f_x
     size = _SIMPLEX_SIZE
     while True:
         vertices = _into_box(x + size * scale * basis, box)
@@ -180,7 +200,7 @@ def _first_simplex(x, f_x, box, rng, value, seen):
         if not flat or size * _PLATEAU_GROWTH > _PLATEAU_MAX_SIZE * (1 + 1e-12):
             break
         size *= _PLATEAU_GROWTH
-    seen.update((v.tobytes(), f) for v, f in zip(vertices, values))
+    known.update((v.tobytes(), f) for v, f in zip(vertices, values))
     return np.vstack([x, vertices]), size > _SIMPLEX_SIZE
 
 
