@@ -180,7 +180,7 @@ def _rounds(found, run_once, ftol=0.0):
             break
 
 
-def _first_simplex(x, f_x, box, rng, value, known):
+def _first_simplex(x, f_x, box, rng, evaluate, known):
     """(the first simplex at x as rows, whether it grew): edges along a random
     orthonormal basis, of length ``_SIMPLEX_SIZE`` max(1, |x|_inf), grown by
     ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
@@ -196,7 +196,7 @@ def _first_simplex(x, f_x, box, rng, value, known):
     size = _SIMPLEX_SIZE
     while True:
         vertices = _into_box(x + size * scale * basis, box)
-        values = [value(v) for v in vertices]
+        values = [evaluate(v) for v in vertices]
         flat = np.any(np.array(values) == f_x)
         if not flat or size * _PLATEAU_GROWTH > _PLATEAU_MAX_SIZE * (1 + 1e-12):
             break
