@@ -208,8 +208,8 @@ def test_the_simplex_keeps_to_the_box_and_the_budget():
 def test_the_simplex_is_for_finite_differences_in_few_dimensions(monkeypatch):
     from hamopt.search import polish
     used = []
-    original = polish._simplex_options
-    monkeypatch.setattr(polish, "_simplex_options", lambda *a: used.append(1) or original(*a))
+    original = polish.simplex_round
+    monkeypatch.setattr(polish, "simplex_round", lambda *a: used.append(1) or original(*a))
     fun, _ = _rotated_ellipsoid(4)
     hamopt.minimize(fun, np.full(4, 2.0), hops=0, rng=0, maxfev=2000)
     assert used
@@ -249,11 +249,11 @@ def _solved_staircases(seeds, n=3):
 
 
 def test_on_a_plateau_the_simplex_grows_until_it_sees_a_change(monkeypatch):
-    from hamopt.search import polish
+    from hamopt.search import simplex
     seeds = range(10)
     grown = _solved_staircases(seeds)
     # A simplex that keeps its first size (1e-3) sits on the first step it lands on.
-    monkeypatch.setattr(polish, "_PLATEAU_MAX_SIZE", polish._SIMPLEX_SIZE)
+    monkeypatch.setattr(simplex, "_PLATEAU_MAX_SIZE", simplex._SIMPLEX_SIZE)
     fixed = _solved_staircases(seeds)
     assert grown >= 6 and fixed <= 2, (grown, fixed)
 
@@ -284,11 +284,11 @@ def test_the_simplex_ends_on_a_function_that_changes_at_every_last_bit(seed):
 
 def test_nelder_mead_does_not_pay_again_for_its_first_simplex(monkeypatch):
     """The values found while choosing the first simplex's size are handed over."""
-    from hamopt.search import polish
+    from hamopt.search import simplex
     n = 3
     fun, calls = _staircase(n)
     paid = []
-    original = polish.minimize
+    original = simplex.minimize
 
     def spy(f, x0, **kw):
         if kw.get("method") != "Nelder-Mead":
@@ -304,7 +304,7 @@ def test_nelder_mead_does_not_pay_again_for_its_first_simplex(monkeypatch):
         out = original(counted, x0, **kw)
         paid.append(sum(seen))
         return out
-    monkeypatch.setattr(polish, "minimize", spy)
+    monkeypatch.setattr(simplex, "minimize", spy)
     res = hamopt.minimize(fun, np.full(n, 3.0), bounds=[(-5, 5)] * n, hops=0, rng=0,
                           maxfev=1500)
     assert paid and all(k == 0 for k in paid)

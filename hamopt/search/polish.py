@@ -1,5 +1,6 @@
 """The local search from the best point, within the budget: scipy's L-BFGS-B and,
-with finite-difference gradients in few dimensions, then scipy's Nelder-Mead."""
+with finite-difference gradients in few dimensions, then scipy's Nelder-Mead
+(``simplex.py``)."""
 import math
 from dataclasses import dataclass
 
@@ -7,21 +8,11 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ..dynamics import regularized
-from .directions import random_basis
+from .simplex import SIMPLEX_FTOL, simplex_round
 
 
 class _BudgetSpent(Exception):
     pass
-
-
-class _Collapsed(Exception):
-    """Nelder-Mead asked for a point more than ``_ASKED_AGAIN`` times: its simplex
-    has shrunk to rounding, where F still differs between its vertices (F changes
-    at the last bits of x, as on bbob's fractal f23), so that scipy's test of the
-    values never passes and it would ask for the same points forever."""
-
-
-_ASKED_AGAIN = 2
 
 
 # Each local method is started again from its own result while that still improves,
@@ -39,26 +30,6 @@ _ROUNDS = 10
 # polish_accuracy.md). The simplex's cost grows quickly with n.
 SIMPLEX_MAX_DIM = 40
 _LARGE_MEMORY_MAX_DIM = 10_000
-# Size of the first simplex, relative to max(1, |x|_inf); its edges lie along a
-# random orthonormal basis, so no coordinate axis is special.
-_SIMPLEX_SIZE = 1e-3
-# It stops when its points lie within XTOL max(1, |x|_inf) and their values within
-# FTOL max(1, |F|) of the best (both), and is started again only if that improved
-# F by more than the latter.
-_SIMPLEX_XTOL = 1e-9
-_SIMPLEX_FTOL = 1e-12
-# On a plateau (F at a vertex of the first simplex equals F(x) exactly, so that the
-# difference gradient was zero and says nothing) the first simplex grows by
-# _PLATEAU_GROWTH until F changes along every edge, up to _PLATEAU_MAX_SIZE
-# max(1, |x|_inf); such a simplex stops at _PLATEAU_XTOL max(1, |x|_inf), since F was
-# flat below its size (the next round, which starts small again, refines). On bbob's
-# step ellipsoid f7 (tuning instances 7-9 and 13-20) this took the final-target hits
-# at 1000 d from 0 to 10 of 44 and the median error from 7.2e2 to 2.9
-# (benchmarks/results/bbob_f7_before.md, bbob_f7.md); the other functions of
-# instances 7-9 kept their hits (bbob_tuning.md: 143 before, 145 after, of 288).
-_PLATEAU_GROWTH = 10.0
-_PLATEAU_MAX_SIZE = 1.0
-_PLATEAU_XTOL = 1e-2
 # What the simplex sees at a point where F is NaN or +-inf (the largest float).
 _AVOID = float(np.finfo(float).max)
 
@@ -115,31 +86,6 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
         # compares equal instead of computing inf - inf
         return f if math.isfinite(f) else _AVOID
 
-    # A round's values by point (the first simplex's, found while choosing its size,
-    # among them: Nelder-Mead does not pay for them again), and how often it asked.
-    known, asked = {}, {}
-
-    def value(z):
-        key = z.tobytes()
-        asked[key] = asked.get(key, 0) + 1
-        if key in known:
-            if asked[key] > _ASKED_AGAIN:
-                raise _Collapsed
-            return known[key]
-        known[key] = f = evaluate(z)
-        return f
-
-    def nelder_mead():
-        start = found.fun
-        known.clear()
-        asked.clear()
-        simplex, grown = _first_simplex(found.x, found.fun, box, rng, evaluate, known)
-        try:
-            minimize(value, simplex[0], method="Nelder-Mead", bounds=bounds,
-                     options=_simplex_options(simplex, start, grown))
-        except _Collapsed:
-            pass
-
     bounds = None if box is None else list(zip(*box))
     try:
         simplex = objective.jac is None and objective.n <= SIMPLEX_MAX_DIM
@@ -151,7 +97,8 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
                                                maxcor=_memory(objective.n)))
         if simplex:  # one L-BFGS-B run to get close, then the simplex
             lbfgsb()
-            _rounds(found, nelder_mead, _SIMPLEX_FTOL)
+            _rounds(found, lambda: simplex_round(found.x, found.fun, evaluate, box, rng),
+                    SIMPLEX_FTOL)
         else:
             _rounds(found, lbfgsb)
     except _BudgetSpent:
@@ -178,48 +125,6 @@ def _rounds(found, run_once, ftol=0.0):
         run_once()
         if not found.fun < start - ftol * max(1.0, abs(start)):
             break
-
-
-def _first_simplex(x, f_x, box, rng, evaluate, known):
-    """(the first simplex at x as rows, whether it grew): edges along a random
-    orthonormal basis, of length ``_SIMPLEX_SIZE`` max(1, |x|_inf), grown by
-    ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
-    ``_PLATEAU_MAX_SIZE`` max(1, |x|_inf).
-
-    The values computed are left in ``known`` (by the points' bytes), so that
-    Nelder-Mead does not pay for them again; vertices outside the box are
-    reflected into it first (scipy would, and the values must be of the points
-    it evaluates)."""
-    scale = max(1.0, float(np.max(np.abs(x))))
-    basis = random_basis(rng, x.size).T
-    known[x.tobytes()] = f_x
-    size = _SIMPLEX_SIZE
-    while True:
-        vertices = _into_box(x + size * scale * basis, box)
-        values = [evaluate(v) for v in vertices]
-        flat = np.any(np.array(values) == f_x)
-        if not flat or size * _PLATEAU_GROWTH > _PLATEAU_MAX_SIZE * (1 + 1e-12):
-            break
-        size *= _PLATEAU_GROWTH
-    known.update((v.tobytes(), f) for v, f in zip(vertices, values))
-    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE
-
-
-def _into_box(points, box):
-    """Points outside the box reflected at its walls, then clipped."""
-    if box is None:
-        return points
-    lower, upper = box
-    points = np.where(points > upper, 2 * upper - points, points)
-    points = np.where(points < lower, 2 * lower - points, points)
-    return np.clip(points, lower, upper)
-
-
-def _simplex_options(simplex, f_start, grown=False):
-    scale = max(1.0, float(np.max(np.abs(simplex[0]))))
-    return dict(adaptive=True, initial_simplex=simplex, maxiter=10**9, maxfev=10**9,
-                xatol=(_PLATEAU_XTOL if grown else _SIMPLEX_XTOL) * scale,
-                fatol=_SIMPLEX_FTOL * max(1.0, abs(f_start)))
 
 
 def polish_stage(state, objective, options, rng):
