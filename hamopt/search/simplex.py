@@ -58,8 +58,8 @@ def simplex_round(x, f_x, evaluate, box, rng):
         known[key] = f = evaluate(z)
         return f
 
-    simplex, grown = _first_simplex(x, f_x, box, rng, evaluate, known)
     scale = max(1.0, float(np.max(np.abs(x))))
+    simplex, grown = _first_simplex(x, f_x, scale, box, rng, evaluate, known)
     try:
         minimize(value, x, method="Nelder-Mead",
                  bounds=None if box is None else list(zip(*box)),
@@ -71,17 +71,16 @@ def simplex_round(x, f_x, evaluate, box, rng):
         pass
 
 
-def _first_simplex(x, f_x, box, rng, evaluate, known):
+def _first_simplex(x, f_x, scale, box, rng, evaluate, known):
     """(the first simplex at x as rows, whether it grew): edges along a random
-    orthonormal basis, of length ``_SIMPLEX_SIZE`` max(1, |x|_inf), grown by
+    orthonormal basis, of length ``_SIMPLEX_SIZE`` scale, grown by
     ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
-    ``_PLATEAU_MAX_SIZE`` max(1, |x|_inf).
+    ``_PLATEAU_MAX_SIZE`` scale.
 
     The values computed are left in ``known`` (by the points' bytes), so that
     Nelder-Mead does not pay for them again; vertices outside the box are
     reflected into it first (scipy would, and the values must be of the points
-    it evaluates)."""
-    scale = max(1.0, float(np.max(np.abs(x))))
+    it evaluates). ``scale`` is max(1, |x|_inf)."""
     basis = random_basis(rng, x.size).T
     known[x.tobytes()] = f_x
     size = _SIMPLEX_SIZE
