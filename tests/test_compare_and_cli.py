@@ -30,6 +30,19 @@ def test_every_method_spends_at_most_the_budget(method):
     assert np.isfinite(run.best) and run.best >= run.fmin
 
 
+def test_hamopt_told_the_budget_stops_when_too_little_is_left_for_a_difference_gradient():
+    # Without a gradient hamopt needs n + 1 values per step and refuses a smaller maxfev;
+    # the harness must end the run (BudgetExhausted), not pass it on.
+    from hamopt.bench.compare import VARIANTS, _hamopt
+    fn = get("sphere")
+    lower, upper = (np.asarray(b, dtype=float) for b in fn.bounds(20))
+    problem = CountedProblem(fn.fun, None, lower, upper, 0.0, budget=15)
+    with pytest.raises(BudgetExhausted):
+        _hamopt(problem, np.full(20, 1.0), np.random.default_rng(0),
+                dict(VARIANTS["hamopt_budget"]))
+    assert problem.evaluations == 0
+
+
 def test_hamopt_stops_early_once_solved():
     run = run_one("sphere", 2, "hamopt", start=0, budget=5000)
     assert run.error <= 1e-12 and run.evaluations < 5000

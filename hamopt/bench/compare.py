@@ -132,8 +132,11 @@ def _hamopt(problem, x0, rng, settings):
     if "trajectory_per_dim" in kwargs:
         kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
     if kwargs.pop("maxfev_is_budget", False):
-        if problem.remaining < 10 * kwargs.get("particles", 1):
-            raise BudgetExhausted  # too little left to share
+        # Too little left to share, or for one gradient each: hamopt refuses a maxfev
+        # below that (n + 1 values with finite differences).
+        gradient = 1 if problem.grad is not None else problem.n + 1
+        if problem.remaining < max(10, gradient) * kwargs.get("particles", 1):
+            raise BudgetExhausted
         kwargs["maxfev"] = problem.remaining
     if "hop_dt_per_width" in kwargs:
         kwargs["hop_dt"] = kwargs.pop("hop_dt_per_width") * float(np.max(problem.upper
