@@ -163,9 +163,12 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         The height ``B`` above the best value that the first flights can
         climb (eq. 15): the barrier height you expect between neighbouring
         minima. Default: ``F(x0) - F(x_b)``, the drop from the start to the
-        first polished point, a good scale when ``x0`` is a typical point of
-        the domain and a poor one when ``F(x0)`` is huge (atoms that overlap
-        in a random cluster: README, Morse clusters).
+        first polished point, but at most 48 times the *rise*
+        ``|F(x_b + hop_dt u) - F(x_b)|`` for a random unit vector ``u`` (one
+        evaluation): the drop is a good scale when ``x0`` is a typical point
+        of the domain and a poor one when ``F(x0)`` is huge (atoms that
+        overlap in a random cluster: README, Morse clusters). Where ``F``
+        does not change over that step, the drop stands.
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by
@@ -249,7 +252,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
         These diagnostics describe the first trajectory. Of the hop search:
         ``nhops``, the flights flown; ``curvature_njev``, the gradients spent
-        on the flights' directions (eq. 16); ``nrestarts``, the fresh starts
+        on the flights' directions (eq. 16) and on the first climb's rise; ``nrestarts``, the fresh starts
         (each costs one evaluation before its trajectory); ``hop_climb``,
         the height ``B`` above the best value the last flights could climb
         (NaN without hops);
@@ -291,8 +294,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     barrier lower than ``B`` and slows down at the bottom of every well
     (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
     found a value below ``F(x_b)``, the polish starts there, otherwise the
-    same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``
-    (or ``hop_climb``) and doubles after every sweep without a new best point. On the benchmark
+    same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``,
+    at most 48 rises of ``F`` over one flight step (or at ``hop_climb``),
+    and doubles after every sweep without a new best point. On the benchmark
     suite turned by random rotations (33 cases x 5 starts, 10,000
     evaluations, ``benchmarks/tune_hops.py --rotated``) the curvature
     directions solved 150 of 165 runs and the coordinate axes 129; on the

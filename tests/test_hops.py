@@ -38,14 +38,17 @@ def test_an_axis_flight_stays_on_its_axis_on_a_separable_function():
 
 @pytest.mark.parametrize("eta", [0.5, 1.0, 2.0])
 def test_a_flight_climbs_B_above_the_best_value_and_no_higher(eta):
-    """From the polished minimum of x^2 (F_b = 0), B = F(x0) - F_b = 9: turns at |x| = 3."""
+    """From the polished minimum of x^2 (F_b = 0), with B = 9: turns at |x| = 3. (B is given:
+    the default would cap the drop F(x0) - F_b = 9 at 48 rises, see
+    test_the_first_climb_is_at_most_RISE_FACTOR_rises_of_F_over_a_flight_step.)"""
     values = []
 
     def square(x):
         values.append(float(x @ x))
         return values[-1], 2.0 * x
 
-    res = hamopt.minimize(square, [3.0], jac=True, trajectory_steps=0, hops=1, rng=0, eta=eta)
+    res = hamopt.minimize(square, [3.0], jac=True, trajectory_steps=0, hops=1, rng=0, eta=eta,
+                          hop_climb=9.0)
     assert res.nhops == 1 and res.hop_climb == pytest.approx(9.0)
     flight = values[-res.nit:]  # the flight's steps come after the polish's evaluations
     assert 8.5 < max(flight) <= 9.0 * (1 + 1e-9)
@@ -170,6 +173,35 @@ def test_hop_climb_sets_the_first_flights_height():
     assert res.nhops == 1 and res.hop_climb == 4.0
     flight = values[-res.nit:]
     assert 3.5 < max(flight) <= 4.0 * (1 + 1e-9)
+
+
+def test_the_first_climb_is_at_most_RISE_FACTOR_rises_of_F_over_a_flight_step():
+    """From x0 = (1000, 1000, 1000) the drop F(x0) - F_b is 3e6; at the polished minimum
+    of |x|^2, F rises by hop_dt^2 = 0.01 over one flight step in any direction, so
+    B = 48 x 0.01 and the flight turns there."""
+    from hamopt.search.flights import RISE_FACTOR
+    values = []
+
+    def sphere(x):
+        values.append(float(x @ x))
+        return values[-1], 2.0 * x
+
+    res = hamopt.minimize(sphere, np.full(3, 1e3), jac=True, hops=1, rng=0, hop_dt=0.1)
+    assert res.nhops == 1
+    assert res.hop_climb == pytest.approx(RISE_FACTOR * 0.1**2, rel=1e-6)
+    flight = values[-res.nit:]
+    assert 0.9 * res.hop_climb < max(flight) <= res.hop_climb * (1 + 1e-9)
+
+
+def test_on_a_plateau_the_rise_says_nothing_and_the_drop_stands():
+    """F = max(|x|^2 - 100, 0) is flat around its polished minimum: the first climb is
+    the drop F(x0) - F_b = 800, not the floor of 1e-3 a zero rise would give."""
+    def flat(x):
+        s = float(x @ x) - 100.0
+        return (s, 2.0 * x) if s > 0 else (0.0, np.zeros_like(x))
+
+    res = hamopt.minimize(flat, [30.0, 0.0], jac=True, hops=1, rng=0, hop_dt=1e-3)
+    assert res.fun == 0.0 and res.hop_climb == 800.0
 
 
 @pytest.mark.parametrize("jac, steps, patience", [(RASTRIGIN.grad, 100, 3), (None, 20, 1)])

@@ -46,7 +46,7 @@ def test_beyond_large_n_a_sweep_flies_few_random_directions(monkeypatch, directi
 
     res = hamopt.minimize(SPHERE.fun, x0, jac=SPHERE.grad, rng=0, hop_directions=directions,
                           nu=0.0, callback=record)  # nu = 0: no turn off the direction
-    assert res.fun <= 1e-20 and res.curvature_njev == 0
+    assert res.fun <= 1e-20 and res.curvature_njev == 1  # the first climb's rise only
     # The polish reaches the minimum, so every flight finds nothing: each of the
     # LARGE_SWEEP directions is flown both ways, in HOP_PATIENCE empty sweeps.
     assert res.nhops == 2 * LARGE_SWEEP * HOP_PATIENCE[0]
