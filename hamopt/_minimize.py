@@ -163,7 +163,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         The height ``B`` above the best value that the first flights can
         climb (eq. 15): the barrier height you expect between neighbouring
         minima. Default: ``F(x0) - F(x_b)``, the drop from the start to the
-        first polished point, but at most 48 times the *rise*
+        first polished point, but at most 64 times the *rise*
         ``|F(x_b + hop_dt u) - F(x_b)|`` for a random unit vector ``u`` (one
         evaluation): the drop is a good scale when ``x0`` is a typical point
         of the domain and a poor one when ``F(x0)`` is huge (atoms that
@@ -295,7 +295,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
     found a value below ``F(x_b)``, the polish starts there, otherwise the
     same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``,
-    at most 48 rises of ``F`` over one flight step (or at ``hop_climb``),
+    at most 64 rises of ``F`` over one flight step (or at ``hop_climb``),
     and doubles after every sweep without a new best point. On the benchmark
     suite turned by random rotations (33 cases x 5 starts, 10,000
     evaluations, ``benchmarks/tune_hops.py --rotated``) the curvature
