@@ -252,8 +252,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
         These diagnostics describe the first trajectory. Of the hop search:
         ``nhops``, the flights flown; ``curvature_njev``, the gradients spent
-        on the flights' directions (eq. 16) and on the first climb's rise; ``nrestarts``, the fresh starts
-        (each costs one evaluation before its trajectory); ``hop_climb``,
+        on the flights' directions (eq. 16) and on the first climb's rise;
+        ``nrestarts``, the fresh starts (each costs one evaluation before its
+        trajectory); ``hop_climb``,
         the height ``B`` above the best value the last flights could climb
         (NaN without hops);
         ``n_nonfinite_stops``, the trajectories and flights that ended at a

@@ -112,7 +112,7 @@ def _rise(state, objective, options, rng):
     if options.box is not None:
         y = np.clip(y, *options.box)
     f_b = state.fun
-    f, _ = _probe(state, objective, options, y, curvature=True)  # the curvature along u
+    f, _ = _probe(state, objective, options, y)
     return abs(f - f_b) if math.isfinite(f) else 0.0
 
 
@@ -189,21 +189,22 @@ def _sweep_basis(state, objective, options, rng):
     curvature_cost = (2 * n + 1) * objective.fev_per_step
     if (options.hop_directions == "curvature"
             and state.nfev + curvature_cost <= options.maxfev):
-        basis = curvature_axes(lambda y: _probe(state, objective, options, y, curvature=True),
-                               state.x, state.jac, options.hop_dt, rng,
+        basis = curvature_axes(lambda y: _probe(state, objective, options, y), state.x,
+                               state.jac, options.hop_dt, rng,
                                exact_gradient=objective.fev_per_step == 1, box=options.box)
         if basis is not None:
             return basis
     return random_basis(rng, n)
 
 
-def _probe(state, objective, options, y, curvature=False):
-    """F and grad F (with the weight-decay term) at y, counted (in ``curvature_njev``
-    too for the curvature); a lower point is kept."""
+def _probe(state, objective, options, y):
+    """F and grad F (with the weight-decay term) at y near the best point (for the
+    curvature, or the first climb's rise), counted, in ``curvature_njev`` too; a
+    lower point is kept."""
     f, g = objective.value_and_grad(y.copy())
     state.nfev += objective.fev_per_step
     state.njev += 1
-    state.curvature_njev += int(curvature)
+    state.curvature_njev += 1
     g = np.asarray(g, dtype=float)
     if g.shape != y.shape:
         raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
