@@ -57,7 +57,7 @@ _CLIMB_GROWTH = 2.0
 # 48 was taken first; the full comparison (20 starts) then gave 692 as given
 # against dual_annealing's 694 (Levy-30 13 of 20), 64 gave 697 and 40 gave 684,
 # so the factor is 64 (on other starts, seed 1, the clusters solved went from 25
-# to 50 of 90 at 64, and to 71 at 48).
+# to 50 of 90 at 64, and to 71 at 48). The runs: benchmarks/results/climb_factor.md.
 RISE_FACTOR = 64.0
 
 # Outcomes of a flight that end the whole search.
