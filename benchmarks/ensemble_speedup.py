@@ -36,9 +36,24 @@ def _identical(a, b):
                for p, q in zip(a.particles, b.particles, strict=True))
 
 
-def main():
+def particle_runner(name, n, particles, maxfev):
+    """``run(workers)``: jitted ``name`` (n variables, domain as bounds, gradient
+    given) from 2.0 everywhere, ``particles`` particles of ``maxfev`` evaluations
+    each, seed 0; the kernels are compiled before it is returned."""
     import hamopt
     from hamopt import testfunctions
+    fn = testfunctions.get(name)
+    box = list(zip(*fn.bounds(n)))
+    x0 = np.full(n, 2.0)
+    hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=200, rng=0)  # compile
+
+    def run(workers):
+        return hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=maxfev * particles,
+                               particles=particles, workers=workers, rng=0)
+    return run
+
+
+def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--particles", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -52,14 +67,7 @@ def main():
           "identical results |")
     print("|---|---|---|---|---|")
     for name in ("rastrigin", "rosenbrock"):
-        fn = testfunctions.get(name)
-        box = list(zip(*fn.bounds(n)))
-        x0 = np.full(n, 2.0)
-
-        def run(workers):
-            return hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=args.maxfev * k,
-                                   particles=k, workers=workers, rng=0)
-        hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=200, rng=0)  # compile
+        run = particle_runner(name, n, k, args.maxfev)
         alone, pooled = [], []
         for _ in range(args.repeats):
             seconds, first = _timed(lambda: run(1))

@@ -23,13 +23,10 @@ import statistics
 import tempfile
 import time
 
-import numpy as np
-
 
 def main():
-    import hamopt
     import hamopt._ensemble as ensemble
-    from hamopt import testfunctions
+    from ensemble_speedup import particle_runner
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--maxfev", type=int, default=20_000, help="per particle")
@@ -61,16 +58,12 @@ def main():
           "| later particles (s) | workers=2 (s) | one after another (s) |")
     print("|---|---|---|---|---|---|---|")
     for name in ("rastrigin", "rosenbrock"):
-        fn = testfunctions.get(name)
-        box = list(zip(*fn.bounds(n)))
-        x0 = np.full(n, 2.0)
+        particles = particle_runner(name, n, k, args.maxfev)
 
         def run(workers):
             start = time.perf_counter()
-            hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=args.maxfev * k,
-                            particles=k, workers=workers, rng=0)
+            particles(workers)
             return time.perf_counter() - start
-        hamopt.minimize(fn.fun, x0, jac=fn.grad, bounds=box, maxfev=200, rng=0)  # compile
         for mode[0] in ("as is", "gc.collect() first", "sleep 0.2 s first"):
             firsts = {"parent": [], "child": []}
             later, pooled, alone = [], [], []
