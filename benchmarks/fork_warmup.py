@@ -4,10 +4,13 @@
 
 The set-up of ``ensemble_speedup.py`` (16 jitted particles, n = 10, ``workers=2``;
 Rastrigin and Rosenbrock), with every particle timed where it runs: this
-process ("parent") or the forked worker ("child"). Three ways of starting
+process ("parent") or the forked worker ("child"). Four ways of starting
 the worker:
 
 - ``as is``: the worker claims its first particle at once (hamopt's behaviour);
+- ``BLAS limit set again``: the worker first calls
+  ``threadpoolctl.threadpool_limits(limits=1, user_api="blas")``, as hamopt's
+  forked workers did before they were told not to (the setting is inherited);
 - ``gc.collect() first``: the worker first runs a full garbage collection,
   which writes to (and so copies, copy-on-write) every page that holds a
   Python object before the particle starts;
@@ -34,7 +37,7 @@ def main():
     k, n = 16, 10
     parent = os.getpid()
     folder = tempfile.mkdtemp()
-    solve, worker_start = ensemble.solve, ensemble._one_blas_thread
+    solve, worker_start = ensemble.solve, ensemble._start_worker
     mode = ["as is"]
 
     def timed_solve(*a, **kw):  # one line per particle: process, start, seconds
@@ -44,14 +47,17 @@ def main():
             f.write(f"{start} {time.perf_counter() - start}\n")
         return res
 
-    def started_worker():
-        worker_start()
-        if mode[0] == "gc.collect() first":
+    def started_worker(forked):
+        worker_start(forked)
+        if mode[0] == "BLAS limit set again":
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(limits=1, user_api="blas")
+        elif mode[0] == "gc.collect() first":
             gc.collect()
         elif mode[0] == "sleep 0.2 s first":
             time.sleep(0.2)
 
-    ensemble.solve, ensemble._one_blas_thread = timed_solve, started_worker
+    ensemble.solve, ensemble._start_worker = timed_solve, started_worker
     print(f"{k} particles, n = {n}, {args.maxfev:,} evaluations each, workers=2; "
           f"{os.cpu_count()} cores; medians of {args.repeats} runs.\n")
     print("| function | worker start | first particle, parent (s) | first particle, child (s) "
@@ -64,7 +70,8 @@ def main():
             start = time.perf_counter()
             particles(workers)
             return time.perf_counter() - start
-        for mode[0] in ("as is", "gc.collect() first", "sleep 0.2 s first"):
+        for mode[0] in ("as is", "BLAS limit set again", "gc.collect() first",
+                        "sleep 0.2 s first"):
             firsts = {"parent": [], "child": []}
             later, pooled, alone = [], [], []
             for _ in range(args.repeats):

@@ -99,12 +99,13 @@ def _in_processes(tasks, finished, workers):
                         "and jac must be picklable (module-level functions, not lambdas or "
                         f"closures): {exc}") from None
     taken = multiprocessing.Value("i", 0)  # the tasks claimed so far, in order
+    forked = multiprocessing.get_start_method() == "fork"
     procs, pipes = [], []
     with threadpool_limits(limits=1, user_api="blas"):  # forked workers inherit it
         try:
             for _ in range(processes - 1):
                 here, there = multiprocessing.Pipe(duplex=False)
-                proc = multiprocessing.Process(target=_worker, args=(tasks, taken, there),
+                proc = multiprocessing.Process(target=_worker, args=(tasks, taken, there, forked),
                                                daemon=True)
                 proc.start()
                 there.close()
@@ -157,9 +158,9 @@ def _collect(pipes, finished, timeout):
     return got
 
 
-def _worker(tasks, taken, conn):
+def _worker(tasks, taken, conn, forked):
     """A worker process: run the tasks it claims until none is left."""
-    _one_blas_thread()
+    _start_worker(forked)
     while (k := _claim(taken, len(tasks))) is not None:
         answer = _indexed((k, tasks[k]))
         try:
@@ -171,11 +172,15 @@ def _worker(tasks, taken, conn):
     conn.close()
 
 
-def _one_blas_thread():
-    """A worker's BLAS uses one thread (see ``_in_processes``); a forked worker
-    inherits the setting, a spawned one needs it."""
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(limits=1, user_api="blas")
+def _start_worker(forked):
+    """A worker's BLAS uses one thread (see ``_in_processes``). A spawned worker sets
+    it; a forked one inherits it and must not set it again: that starts the BLAS
+    library's thread pool anew in the worker, and its threads spin on both cores
+    while the first particles run (both processes' first particles took about
+    twice as long: benchmarks/fork_warmup.py)."""
+    if not forked:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=1, user_api="blas")
 
 
 def _indexed(item):

@@ -207,3 +207,39 @@ def test_a_float_budget_is_refused_with_particles_too():
     with pytest.raises(TypeError, match="maxfev must be an integer"):
         hamopt.minimize(rastrigin, np.full(4, 3.0), jac=rastrigin_grad, particles=4,
                         maxfev=1e4)
+
+
+def blas_threads_seen(x, folder):
+    """Rastrigin, after noting this process's BLAS thread counts in ``folder``."""
+    from threadpoolctl import threadpool_info
+    counts = sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+    with open(os.path.join(folder, str(os.getpid())), "w") as f:
+        f.write(" ".join(map(str, counts)))
+    return rastrigin(x)
+
+
+def rastrigin_grad_with_folder(x, folder):
+    return rastrigin_grad(x)
+
+
+def test_workers_run_blas_on_one_thread(tmp_path):
+    hamopt.minimize(blas_threads_seen, np.full(4, 2.0), jac=rastrigin_grad_with_folder,
+                    args=(str(tmp_path),),
+                    bounds=BOX, maxfev=2000, particles=4, workers=2, rng=0)
+    seen = {int(name): (tmp_path / name).read_text() for name in os.listdir(tmp_path)}
+    workers = [counts for pid, counts in seen.items() if pid != os.getpid()]
+    assert workers and all(counts in ("", "1") for counts in seen.values())
+
+
+def test_forked_worker_leaves_the_inherited_blas_setting_alone(monkeypatch):
+    """Setting the limit again in a forked worker restarts the BLAS thread pool, whose
+    spinning threads slowed both processes' first particles about twice."""
+    import threadpoolctl
+    from hamopt._ensemble import _start_worker
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("threadpool_limits called in a forked worker")
+    monkeypatch.setattr(threadpoolctl, "threadpool_limits", refuse)
+    _start_worker(forked=True)
+    with pytest.raises(AssertionError):
+        _start_worker(forked=False)
