@@ -237,27 +237,27 @@ def test_the_simplex_is_for_finite_differences_in_few_dimensions(monkeypatch):
     assert not used  # too many variables
 
 
-def _staircase(n, seed=5):
-    """A rotated ellipsoid whose coordinates are rounded to steps of 0.25: flat almost
+def _staircase(n, seed=5, condition=10.0, step=0.25):
+    """A rotated ellipsoid whose coordinates are rounded to steps of ``step``: flat almost
     everywhere (forward differences give a zero gradient), 0 on the cell around 1."""
     from hamopt.testfunctions import random_rotation
     rotation = random_rotation(n, seed)
-    weights = 10.0 ** (np.arange(n) / max(1, n - 1))
+    weights = condition ** (np.arange(n) / max(1, n - 1))
     calls = []
 
     def fun(x):
         calls.append(np.array(x, dtype=float))
-        z = np.round(4.0 * (rotation @ (x - 1.0))) / 4.0
+        z = np.round((rotation @ (x - 1.0)) / step) * step
         return float(weights @ z ** 2)
     return fun, calls
 
 
-def _solved_staircases(seeds, n=3):
+def _solved_staircases(seeds, n=3, maxfev=1500, **shape):
     solved = 0
     for seed in seeds:
-        fun, _ = _staircase(n)
+        fun, _ = _staircase(n, **shape)
         x0 = np.random.default_rng(seed).uniform(-4.0, 4.0, n)
-        res = hamopt.minimize(fun, x0, bounds=[(-5, 5)] * n, hops=0, rng=seed, maxfev=1500)
+        res = hamopt.minimize(fun, x0, bounds=[(-5, 5)] * n, hops=0, rng=seed, maxfev=maxfev)
         solved += res.fun == 0.0
     return solved
 
@@ -270,6 +270,36 @@ def test_on_a_plateau_the_simplex_grows_until_it_sees_a_change(monkeypatch):
     monkeypatch.setattr(simplex, "_PLATEAU_MAX_SIZE", simplex._SIMPLEX_SIZE)
     fixed = _solved_staircases(seeds)
     assert grown >= 6 and fixed <= 2, (grown, fixed)
+
+
+def test_a_simplex_round_that_started_on_a_plateau_is_not_the_last(monkeypatch):
+    """On a plateau a round that finds nothing lower may just have missed the way down
+    (its first simplex is random): up to _PLATEAU_PATIENCE such rounds are run
+    again. A finer staircase in 5 variables, condition 100 (as bbob's f7), 40 starts."""
+    from hamopt.search import polish
+    shape = dict(n=5, maxfev=3000, seed=6, condition=100.0, step=0.1)
+    patient = _solved_staircases(range(40), **shape)
+    monkeypatch.setattr(polish, "_PLATEAU_PATIENCE", 0)
+    at_once = _solved_staircases(range(40), **shape)
+    assert patient >= 26 and at_once <= 20, (patient, at_once)
+
+
+def test_rounds_go_on_only_after_a_flat_failure():
+    from hamopt.search.polish import _PLATEAU_PATIENCE, LocalSearch, _rounds
+    found = LocalSearch(x=np.zeros(2), fun=1.0)
+    runs = []
+
+    def flat_then_lower():  # found nothing twice, then something, then nothing again
+        runs.append(1)
+        if len(runs) == 3:
+            found.fun = 0.5
+        return True
+    _rounds(found, flat_then_lower, patience=_PLATEAU_PATIENCE)
+    assert found.fun == 0.5 and len(runs) == _PLATEAU_PATIENCE + 2
+
+    runs.clear()
+    _rounds(found, lambda: runs.append(1), patience=_PLATEAU_PATIENCE)  # returns None
+    assert len(runs) == 1
 
 
 def _ragged(calls):

@@ -40,7 +40,8 @@ class _Collapsed(Exception):
 
 
 def simplex_round(x, f_x, evaluate, box, rng):
-    """One Nelder-Mead run from ``x`` (where F = ``f_x``) in the box.
+    """One Nelder-Mead run from ``x`` (where F = ``f_x``) in the box; returns whether
+    it started on a plateau (its first simplex grew).
 
     ``evaluate(z) -> F`` is the polish's counted evaluation, which keeps the
     best point; the round's values are kept by point, so that no point is paid
@@ -69,6 +70,7 @@ def simplex_round(x, f_x, evaluate, box, rng):
                               fatol=SIMPLEX_FTOL * max(1.0, abs(f_x))))
     except _Collapsed:
         pass
+    return grown
 
 
 def _first_simplex(x, f_x, scale, box, rng, evaluate, known):
