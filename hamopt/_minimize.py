@@ -319,9 +319,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     True
     """
     hook = unknown_options.pop("_progress", None)  # private: the command line's display
-    if unknown_options:  # as Python says it for any function
-        raise TypeError(f"minimize() got an unexpected keyword argument "
-                        f"{next(iter(unknown_options))!r}")
+    if unknown_options:  # as Python says it for any function, with a hint
+        raise TypeError(_unexpected_keyword(next(iter(unknown_options))))
     if progress:
         require_tqdm()  # before any work
     objective, x0, box, fixed = _problem(fun, x0, jac, args, bounds)
@@ -358,6 +357,31 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
               f"         Iterations: {res.nit}\n         Function evaluations: {res.nfev}\n"
               f"         Gradient evaluations: {res.njev}")
     return res
+
+
+# Keywords of scipy.optimize that a user may bring along, and what hamopt takes instead.
+_SCIPY_KEYWORDS = {
+    "options": "hamopt.minimize takes its options as keyword arguments; options={...} is "
+               "for scipy.optimize.minimize(fun, x0, method=hamopt.custom, options={...})",
+    "method": "hamopt.minimize is one method; to choose it in scipy, call "
+              "scipy.optimize.minimize(fun, x0, method=hamopt.custom)",
+    "seed": "did you mean 'rng'? (scipy's newer name for seeds, which hamopt uses)",
+    "random_state": "did you mean 'rng'? (scipy's newer name for seeds, which hamopt uses)",
+    "hess": "hamopt uses no Hessian",
+    "constraints": "hamopt supports bounds, not constraints",
+}
+
+
+def _unexpected_keyword(name):
+    """Python's message for an unknown keyword, with what was probably meant."""
+    import difflib
+    import inspect
+    message = f"minimize() got an unexpected keyword argument {name!r}"
+    if name in _SCIPY_KEYWORDS:
+        return f"{message}: {_SCIPY_KEYWORDS[name]}"
+    known = [key for key in inspect.signature(minimize).parameters if key != "unknown_options"]
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"{message}: did you mean {close[0]!r}?" if close else message
 
 
 def _problem(fun, x0, jac, args, bounds):

@@ -163,16 +163,23 @@ def test_callbacks_and_stop_iteration(style):
         assert seen[-1].nit == 5 and seen[-1].fun == pytest.approx(res.fun)
 
 
-@pytest.mark.parametrize("name", ["banana", "max_iter", "seed", "options"])
-def test_a_misspelt_keyword_is_a_type_error(name):
+@pytest.mark.parametrize("name, hint", [("banana", None), ("max_iter", "did you mean 'maxiter'"),
+                                        ("hop_stepss", "did you mean 'hop_steps'"),
+                                        ("seed", "did you mean 'rng'"),
+                                        ("options", "method=hamopt.custom, options=")])
+def test_a_misspelt_keyword_is_a_type_error(name, hint):
     calls = []
 
     def fun(x):
         calls.append(1)
         return rosen(x)
-    with pytest.raises(TypeError, match=f"unexpected keyword argument '{name}'"):
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{name}'") as error:
         hamopt.minimize(fun, [-1.2, 1.0], jac=rosen_der, maxiter=3, **{name: 1})
     assert not calls  # before any work
+    if hint is None:
+        assert str(error.value).endswith(f"'{name}'")
+    else:
+        assert hint in str(error.value)
 
 
 def test_deep_convergence_does_not_overflow_the_momentum():
