@@ -26,9 +26,10 @@ _ROUNDS = 10
 # not the end of the polish: its random first simplex may have missed the way down
 # that another finds. Up to this many such rounds are run again. On bbob's step
 # ellipsoid f7 (instances 7-9 and 13-16, d = 2 to 20) this took the final-target
-# hits at 1000 d from 6 to 10 of 28 (5 such rounds: 9, 100: 9); no other function
-# of instances 7-9 (d = 2 to 20) or 13-20 (d = 2, 5) changed its hits, since only
-# plateau rounds are repeated.
+# hits at 1000 d from 6 to 10 of 28 (benchmarks/results/bbob_f7_patience_before.md,
+# bbob_f7_patience.md); the other functions of instances 7-9 kept their hits
+# (bbob_tuning.md: 146 of 288 at 1000 d, 144 before), since only plateau rounds
+# are repeated.
 _PLATEAU_PATIENCE = 20
 
 # With finite differences (jac=None) and at most this many variables, the polish is
