@@ -31,7 +31,7 @@ def test_reflection_is_reversible(q0, p0, k, dt):
 
     Back to rounding, as the dynamics amplify it: each step's rounding error is
     carried through the remaining steps, which can stretch it many times in a
-    box full of reflections (q0 = (0, 0.9), p0 = (1.6875, 1), k = 55, dt = 0.9
+    box full of reflections (q0 = (0, 0.9), p0 = (1.6875, 1), k = 55, dt = 0.9 - 1 ulp
     comes back 1.6e-8 away). So the allowance is 1e-8 (1e-7 for p) plus
     ``2 k eps`` times the stretch of the way back, measured by moving its
     start by 1e-9. A step that is not reversible leaves an error of the order
