@@ -284,6 +284,16 @@ def test_a_simplex_round_that_started_on_a_plateau_is_not_the_last(monkeypatch):
     assert patient >= 26 and at_once <= 20, (patient, at_once)
 
 
+def test_on_a_function_flat_everywhere_no_round_is_tried_again(monkeypatch):
+    """Where F is flat as far as the largest first simplex reaches, another random
+    simplex sees no more: the polish costs what it did without the second tries."""
+    from hamopt.search import polish
+    runs = [hamopt.minimize(flat, np.zeros(n), hops=0, rng=0).polish_nfev for n in (2, 10)]
+    monkeypatch.setattr(polish, "_PLATEAU_PATIENCE", 0)
+    assert runs == [hamopt.minimize(flat, np.zeros(n), hops=0, rng=0).polish_nfev
+                    for n in (2, 10)]
+
+
 def test_rounds_go_on_only_after_a_flat_failure():
     from hamopt.search.polish import _PLATEAU_PATIENCE, LocalSearch, _rounds
     found = LocalSearch(x=np.zeros(2), fun=1.0)

@@ -41,7 +41,10 @@ class _Collapsed(Exception):
 
 def simplex_round(x, f_x, evaluate, box, rng):
     """One Nelder-Mead run from ``x`` (where F = ``f_x``) in the box; returns whether
-    it started on a plateau (its first simplex grew).
+    it started on a plateau with a way off it in sight (its first simplex grew, and
+    F differs from ``f_x`` at one of its vertices at least): such a round is worth
+    another try if it found nothing lower. On F flat as far as the largest
+    simplex reaches, one more random simplex sees no more.
 
     ``evaluate(z) -> F`` is the polish's counted evaluation, which keeps the
     best point; the round's values are kept by point, so that no point is paid
@@ -60,7 +63,7 @@ def simplex_round(x, f_x, evaluate, box, rng):
         return f
 
     scale = max(1.0, float(np.max(np.abs(x))))
-    simplex, grown = _first_simplex(x, f_x, scale, box, rng, evaluate, known)
+    simplex, grown, in_sight = _first_simplex(x, f_x, scale, box, rng, evaluate, known)
     try:
         minimize(value, x, method="Nelder-Mead",
                  bounds=None if box is None else list(zip(*box)),
@@ -70,11 +73,12 @@ def simplex_round(x, f_x, evaluate, box, rng):
                               fatol=SIMPLEX_FTOL * max(1.0, abs(f_x))))
     except _Collapsed:
         pass
-    return grown
+    return grown and in_sight
 
 
 def _first_simplex(x, f_x, scale, box, rng, evaluate, known):
-    """(the first simplex at x as rows, whether it grew): edges along a random
+    """(the first simplex at x as rows, whether it grew, whether F at one of its
+    vertices differs from ``f_x``): edges along a random
     orthonormal basis, of length ``_SIMPLEX_SIZE`` scale, grown by
     ``_PLATEAU_GROWTH`` while F at some vertex equals ``f_x`` = F(x) exactly, up to
     ``_PLATEAU_MAX_SIZE`` scale.
@@ -94,7 +98,7 @@ def _first_simplex(x, f_x, scale, box, rng, evaluate, known):
             break
         size *= _PLATEAU_GROWTH
     known.update((v.tobytes(), f) for v, f in zip(vertices, values))
-    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE
+    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE, bool(np.any(np.array(values) != f_x))
 
 
 def _into_box(points, box):
