@@ -22,9 +22,10 @@ class _BudgetSpent(Exception):
 # the extra rounds stop at once (a few evaluations).
 _ROUNDS = 10
 
-# A simplex round that started on a plateau (simplex.py) and found nothing lower is
-# not the end of the polish: its random first simplex may have missed the way down
-# that another finds. Up to this many such rounds are run again. On bbob's step
+# A simplex round that started on a plateau, saw F change at a vertex of its first
+# simplex (simplex.py) and found nothing lower is not the end of the polish: its
+# random first simplex may have missed the way down that another finds. Up to this
+# many such rounds are run again. On bbob's step
 # ellipsoid f7 (instances 7-9 and 13-16, d = 2 to 20) this took the final-target
 # hits at 1000 d from 6 to 10 of 28 (benchmarks/results/bbob_f7_patience_before.md,
 # bbob_f7_patience.md); the other functions of instances 7-9 kept their hits
