@@ -48,7 +48,7 @@ def curvature_axes(evaluate, x, g, spread, rng, exact_gradient=True, box=None):
     steps actually taken.
     """
     n = x.size
-    far = _clipped(x + spread * rng.standard_normal(n), box)
+    far = clipped(x + spread * rng.standard_normal(n), box)
     _, g_far = evaluate(far)
     if not np.all(np.isfinite(g_far)):
         return None
@@ -85,9 +85,9 @@ def _hessian(evaluate, x, g, rng, exact_gradient, box):
     steps = np.empty((n, n))
     changes = np.empty((n, n))
     for j, q in enumerate(random_basis(rng, n).T):
-        y = _clipped(x + h * q, box)
+        y = clipped(x + h * q, box)
         if np.linalg.norm(y - x) < 0.5 * h:
-            y = _clipped(x - h * q, box)  # at a wall: step inwards
+            y = clipped(x - h * q, box)  # at a wall: step inwards
         _, g_y = evaluate(y)
         if not np.all(np.isfinite(g_y)):
             return None
@@ -97,5 +97,6 @@ def _hessian(evaluate, x, g, rng, exact_gradient, box):
     return np.linalg.lstsq(steps.T, changes.T, rcond=None)[0].T
 
 
-def _clipped(y, box):
+def clipped(y, box):
+    """y clipped into the box (y itself without one)."""
     return y if box is None else np.clip(y, box[0], box[1])

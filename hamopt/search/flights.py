@@ -42,7 +42,7 @@ import numpy as np
 
 from .._outcomes import Outcome, error_for
 from ..dynamics import Particle, regularized, run
-from .directions import curvature_axes, random_basis
+from .directions import clipped, curvature_axes, random_basis
 
 _MIN_RELATIVE_CLIMB = 1e-3
 _CLIMB_GROWTH = 2.0
@@ -108,9 +108,7 @@ def _rise(state, objective, options, rng):
     if state.nfev + objective.fev_per_step > options.maxfev:
         return 0.0
     u = rng.standard_normal(state.x.size)
-    y = state.x + options.hop_dt * u / np.linalg.norm(u)
-    if options.box is not None:
-        y = np.clip(y, *options.box)
+    y = clipped(state.x + options.hop_dt * u / np.linalg.norm(u), options.box)
     f_b = state.fun
     f, _ = _probe(state, objective, options, y)
     return abs(f - f_b) if math.isfinite(f) else 0.0

@@ -92,13 +92,13 @@ def _first_simplex(x, f_x, scale, box, rng, evaluate, known):
     size = _SIMPLEX_SIZE
     while True:
         vertices = _into_box(x + size * scale * basis, box)
-        values = [evaluate(v) for v in vertices]
-        flat = np.any(np.array(values) == f_x)
+        values = np.array([evaluate(v) for v in vertices])
+        flat = np.any(values == f_x)
         if not flat or size * _PLATEAU_GROWTH > _PLATEAU_MAX_SIZE * (1 + 1e-12):
             break
         size *= _PLATEAU_GROWTH
     known.update((v.tobytes(), f) for v, f in zip(vertices, values))
-    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE, bool(np.any(np.array(values) != f_x))
+    return np.vstack([x, vertices]), size > _SIMPLEX_SIZE, bool(np.any(values != f_x))
 
 
 def _into_box(points, box):
