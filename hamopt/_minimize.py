@@ -120,7 +120,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         Nelder-Mead on a small, randomly turned simplex (grown on a plateau
         until F changes), restarted the same way: L-BFGS-B on finite
         differences stalls 1e-7 to 1e-3 above the minimum of ill-conditioned
-        functions. Default True.
+        functions. There an evolution strategy (CMA-ES, which uses only the
+        order of F's values) also runs: once before the simplex in two
+        variables, and after a simplex round that ended on a plateau.
+        Default True.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
         polish. Default: 0 with ``F0=None`` (the search starts with the

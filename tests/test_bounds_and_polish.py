@@ -272,44 +272,73 @@ def test_on_a_plateau_the_simplex_grows_until_it_sees_a_change(monkeypatch):
     assert grown >= 6 and fixed <= 2, (grown, fixed)
 
 
-def test_a_simplex_round_that_started_on_a_plateau_is_not_the_last(monkeypatch):
-    """On a plateau a round that finds nothing lower may just have missed the way down
-    (its first simplex is random): up to _PLATEAU_PATIENCE such rounds are run
-    again. A finer staircase in 5 variables, condition 100 (as bbob's f7), 40 starts."""
+def test_after_a_plateau_round_that_found_nothing_evolution_runs(monkeypatch):
+    """On a plateau a simplex round that finds nothing lower has not seen the way down
+    (it shrinks); evolution runs, which go by the order of F alone, take over. A finer
+    staircase in 5 variables, condition 100 (as bbob's f7), 40 starts."""
     from hamopt.search import polish
     shape = dict(n=5, maxfev=3000, seed=6, condition=100.0, step=0.1)
-    patient = _solved_staircases(range(40), **shape)
-    monkeypatch.setattr(polish, "_PLATEAU_PATIENCE", 0)
-    at_once = _solved_staircases(range(40), **shape)
-    assert patient >= 26 and at_once <= 20, (patient, at_once)
+    evolved = _solved_staircases(range(40), **shape)
+    monkeypatch.setattr(polish, "_PLATEAU_RUNS", 0)
+    simplex_only = _solved_staircases(range(40), **shape)
+    assert evolved >= 34 and simplex_only <= 20, (evolved, simplex_only)
 
 
-def test_on_a_function_flat_everywhere_no_round_is_tried_again(monkeypatch):
-    """Where F is flat as far as the largest first simplex reaches, another random
-    simplex sees no more: the polish costs what it did without the second tries."""
+def test_on_a_function_flat_everywhere_no_evolution_runs(monkeypatch):
+    """Where F is flat as far as the largest first simplex reaches, the simplex sees no
+    way off the plateau: the polish costs what it does without the evolution runs."""
     from hamopt.search import polish
     runs = [hamopt.minimize(flat, np.zeros(n), hops=0, rng=0).polish_nfev for n in (2, 10)]
-    monkeypatch.setattr(polish, "_PLATEAU_PATIENCE", 0)
+    monkeypatch.setattr(polish, "_PLATEAU_RUNS", 0)
     assert runs == [hamopt.minimize(flat, np.zeros(n), hops=0, rng=0).polish_nfev
                     for n in (2, 10)]
 
 
-def test_rounds_go_on_only_after_a_flat_failure():
-    from hamopt.search.polish import _PLATEAU_PATIENCE, LocalSearch, _rounds
+def test_rounds_say_why_they_ended():
+    from hamopt.search.polish import _ROUNDS, LocalSearch, _rounds
     found = LocalSearch(x=np.zeros(2), fun=1.0)
     runs = []
 
-    def flat_then_lower():  # found nothing twice, then something, then nothing again
+    def lower_then_flat():  # found something lower once, then nothing on a plateau
         runs.append(1)
-        if len(runs) == 3:
+        if len(runs) == 1:
             found.fun = 0.5
         return True
-    _rounds(found, flat_then_lower, patience=_PLATEAU_PATIENCE)
-    assert found.fun == 0.5 and len(runs) == _PLATEAU_PATIENCE + 2
+    assert _rounds(found, lower_then_flat) is True and len(runs) == 2
 
     runs.clear()
-    _rounds(found, lambda: runs.append(1), patience=_PLATEAU_PATIENCE)  # returns None
-    assert len(runs) == 1
+    assert _rounds(found, lambda: runs.append(1)) is None and len(runs) == 1
+
+    def always_lower():
+        found.fun -= 1.0
+        return True
+    assert _rounds(found, always_lower) is None  # ended by _ROUNDS, not by a failure
+    assert found.fun == 0.5 - _ROUNDS
+
+
+def _rotated_rugged_solved(names, starts=20, maxfev=2000):
+    from hamopt.testfunctions import rotated
+    solved = 0
+    for name in names:
+        fn = rotated(name, 2, seed=3)
+        lower, upper = fn.bounds(2)
+        for seed in range(starts):
+            x0 = np.random.default_rng(seed).uniform(lower, upper)
+            res = hamopt.minimize(fn.fun, x0, bounds=list(zip(lower, upper)), hops=0,
+                                  maxfev=maxfev, rng=seed)
+            solved += res.fun - fn.minimum(2) <= 1e-6
+    return solved
+
+
+def test_in_two_variables_an_evolution_run_sees_past_small_wells(monkeypatch):
+    """With finite differences in 2 variables the polish runs one evolution strategy
+    between L-BFGS-B and the simplex: on turned Rastrigin and Ackley (the polish
+    alone, hops=0) it reaches the global minimum from many more starts."""
+    from hamopt.search import polish
+    evolved = _rotated_rugged_solved(("rastrigin", "ackley"))
+    monkeypatch.setattr(polish, "EVOLVE_MAX_DIM", 0)
+    without = _rotated_rugged_solved(("rastrigin", "ackley"))
+    assert evolved >= 24 and without <= 10, (evolved, without)
 
 
 def _ragged(calls):

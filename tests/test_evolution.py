@@ -1,0 +1,84 @@
+"""The polish's evolution strategy (search/evolution.py) on its own."""
+import numpy as np
+import pytest
+
+from hamopt.search.evolution import base_population, evolve, max_generations
+from hamopt.testfunctions import random_rotation
+
+
+class _Spent(Exception):
+    pass
+
+
+def _recorder(fun, budget=np.inf):
+    """evaluate(z) as the polish's: counted, best kept, raises when spent."""
+    record = dict(points=[], best=np.inf)
+
+    def evaluate(z):
+        if len(record["points"]) >= budget:
+            raise _Spent
+        record["points"].append(np.array(z))
+        f = fun(z)
+        record["best"] = min(record["best"], f)
+        return f
+    return evaluate, record
+
+
+def _ellipsoid(n, condition, rotation=None):
+    weights = condition ** (np.arange(n) / (n - 1))
+    turn = np.eye(n) if rotation is None else rotation
+    return lambda x: float(weights @ (turn @ (x - 0.5)) ** 2)
+
+
+def _evaluations_to(fun, n, target, seed, budget=40_000):
+    evaluate, record = _recorder(fun, budget)
+    x0 = np.random.default_rng(seed).uniform(-3.0, 3.0, n)
+    try:
+        evolve(x0, 2.0, evaluate, None, np.random.default_rng(seed))
+    except _Spent:
+        pass
+    values = np.minimum.accumulate([fun(z) for z in record["points"]])
+    hit = np.nonzero(values <= target)[0]
+    return hit[0] + 1 if hit.size else np.inf
+
+
+def test_it_learns_an_ill_conditioned_ellipsoid_in_any_coordinate_system():
+    """Condition 1e4 in 6 variables, axis-aligned and turned: the evaluations to reach
+    1e-10 are alike (the strategy has no special axes); a search that only moves
+    along the coordinates would need far more on the turned one."""
+    n = 6
+    rotation = random_rotation(n, 4)
+    aligned = [_evaluations_to(_ellipsoid(n, 1e4), n, 1e-10, s) for s in range(6)]
+    turned = [_evaluations_to(_ellipsoid(n, 1e4, rotation), n, 1e-10, s) for s in range(6)]
+    assert np.all(np.isfinite(aligned)) and np.all(np.isfinite(turned))
+    assert 0.7 < np.median(turned) / np.median(aligned) < 1.4, (aligned, turned)
+
+
+def test_it_ends_by_itself_where_f_is_noise():
+    """With no budget (the harness's maxfev=inf) a run ends at its generation limit
+    at the latest, even on pure noise where no tolerance is ever met."""
+    n = 3
+    noise = np.random.default_rng(0)
+    evaluate, record = _recorder(lambda z: float(noise.random()))
+    evolve(np.zeros(n), 1.0, evaluate, None, np.random.default_rng(1))
+    lam = base_population(n)
+    assert 0 < len(record["points"]) <= lam * max_generations(n, lam)
+
+
+def test_one_value_for_a_whole_generation_ends_the_run():
+    """...after that generation: ``population`` times the default number of points."""
+    n = 4
+    evaluate, record = _recorder(lambda z: 3.0)
+    evolve(np.ones(n), 0.1, evaluate, None, np.random.default_rng(0), population=2)
+    assert len(record["points"]) == 2 * base_population(n)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_it_keeps_to_the_box(seed):
+    lower, upper = np.array([0.0, -1.0, 2.0]), np.array([1.0, 1.0, 2.5])
+    evaluate, record = _recorder(lambda z: float(((z - 5.0) ** 2).sum()))  # minimum outside
+    evolve(np.array([0.5, 0.0, 2.2]), 3.0, evaluate, (lower, upper),
+           np.random.default_rng(seed))
+    points = np.array(record["points"])
+    assert np.all(points >= lower) and np.all(points <= upper)
+    assert record["best"] == pytest.approx(((upper - 5.0) ** 2).sum(), rel=1e-9)
