@@ -32,9 +32,10 @@ _ROUNDS = 10
 # _PLATEAU_POPULATION, then twice, four times ... that many points a generation
 # (as IPOP-CMA-ES restarts), each followed by the simplex. On bbob's step
 # ellipsoid f7 (instances 7-9 and 13-16, d = 2 to 20) this took the final-target
-# hits at 1000 d to 24 of 28, from 10 with 20 more simplex rounds instead and 6
-# with none (benchmarks/results/bbob_f7_plateau.md); starting populations 1, 2, 4
-# and 16 gave 18, 20, 21 and 19 (scratch runs), step 0.5 and 2 gave 25 and 24.
+# hits at 1000 d to 24 of 28 (benchmarks/results/bbob_f7_plateau.md), from 10
+# with up to 20 more simplex rounds instead (bbob_f7_patience.md) and 6 with
+# none (bbob_f7_patience_before.md); starting populations 1, 2, 4 and 16 gave
+# 18, 20, 21 and 19 (scratch runs), steps 0.5 and 2 max(1, |x|_inf) 25 and 24.
 _PLATEAU_RUNS = 5
 _PLATEAU_POPULATION = 8
 
