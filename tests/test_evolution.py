@@ -82,3 +82,50 @@ def test_it_keeps_to_the_box(seed):
     points = np.array(record["points"])
     assert np.all(points >= lower) and np.all(points <= upper)
     assert record["best"] == pytest.approx(((upper - 5.0) ** 2).sum(), rel=1e-9)
+
+
+def _rastrigin_2d(calls):
+    def fun(x):
+        calls.append(np.array(x))
+        return float(20 + (x ** 2 - 10 * np.cos(2 * np.pi * x)).sum())
+    return fun
+
+
+@pytest.mark.parametrize("maxfev", [30, 90, 400, 1500])
+def test_in_the_polish_it_keeps_to_the_budget_and_the_box(maxfev):
+    """In 2-D with finite differences the polish runs an evolution strategy: maxfev
+    still caps the run, nfev is the real calls, every point is in the box."""
+    import hamopt
+    calls = []
+    lower, upper = np.array([-1.0, 0.5]), np.array([4.0, 5.0])
+    res = hamopt.minimize(_rastrigin_2d(calls), [3.0, 3.0], bounds=list(zip(lower, upper)),
+                          maxfev=maxfev, rng=2)
+    points = np.array(calls)
+    assert res.nfev == len(calls) <= maxfev
+    assert np.all(points >= lower) and np.all(points <= upper)
+
+
+def test_an_exception_during_an_evolution_run_keeps_the_best_point(monkeypatch):
+    import hamopt
+    from hamopt.search import polish
+    calls, seen = [], []
+    real_evolve = polish.evolve
+
+    def evolve_and_count(*args, **kwargs):
+        seen.append(len(calls))
+        return real_evolve(*args, **kwargs)
+    monkeypatch.setattr(polish, "evolve", evolve_and_count)
+    fun = _rastrigin_2d(calls)
+
+    def failing(x):
+        if seen and len(calls) >= seen[0] + 25:  # 25 points into the first evolution run
+            raise RuntimeError("the simulation broke")
+        return fun(x)
+    with pytest.raises(RuntimeError) as info:
+        hamopt.minimize(failing, [3.0, 3.0], bounds=[(-5, 5)] * 2, rng=0)
+    res = info.value.result
+    points = np.array(calls)
+    values = 20 + (points ** 2 - 10 * np.cos(2 * np.pi * points)).sum(axis=1)
+    assert len(calls) > seen[0]  # it failed inside the evolution run
+    assert res.nfev == len(calls) + 1  # the call that raised counts too
+    assert res.fun == values.min() and np.array_equal(res.x, points[np.argmin(values)])
