@@ -38,6 +38,7 @@ def base_population(n):
 
 
 def max_generations(n, lam):
+    """The most generations of one run (pycma's default ``maxiter``)."""
     return 100 + int(150 * (n + 3) ** 2 / math.sqrt(lam))
 
 
@@ -47,6 +48,7 @@ def evolve(x, sigma, evaluate, box, rng, population=1):
 
     ``evaluate(z) -> F`` is the polish's counted evaluation: it keeps the best
     point and raises when the budget is spent, so the run returns nothing.
+    ``box`` is ``(lower, upper)`` or None.
     """
     n = x.size
     lam = population * base_population(n)
