@@ -45,9 +45,10 @@ _PLATEAU_POPULATION = 8
 # sees past the small wells of a rugged function, where a difference gradient is
 # noise: on bbob in 2-D (24 functions, instances 7-9 and 13-20) the final-target
 # hits at 1000 d went from 186 to 210 of 264 (CMA-ES: 194), with most of the gain
-# on the rugged f16 (Weierstrass) and f17 (Schaffers). In 5-D it cost more than it
-# gained: up to 5 variables, 156 of 288 on instances 7-9 and 194 of 384 on
-# instances 13-16, against 154 and 198 up to 2 (scratch runs).
+# on the rugged f16 (Weierstrass) and f17 (Schaffers). All dimensions (scratch
+# runs, hits at 1000 d on instances 7-9 of 288 and 13-16 of 384): 157 and 201 up
+# to 2 variables, 159 and 197 up to 5, 152 and 191 without; 5 was not worth the
+# evaluations it takes from the simplex in 5-D.
 EVOLVE_MAX_DIM = 2
 
 # With finite differences (jac=None) and at most this many variables, the polish is
