@@ -23,6 +23,14 @@ def bowl_grad(x):
     return 2.0 * x
 
 
+def ellipsoid(n, condition, rotation=None, centre=1.0):
+    """F = sum_i c^(i/(n-1)) z_i^2, z = R (x - centre): ill-conditioned, and turned by
+    the orthogonal ``rotation`` if one is given."""
+    weights = condition ** (np.arange(n) / (n - 1))
+    turn = np.eye(n) if rotation is None else rotation
+    return lambda x: float(weights @ (turn @ (x - centre)) ** 2)
+
+
 def sphere(x):
     return x @ x
 

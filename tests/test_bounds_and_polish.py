@@ -10,7 +10,7 @@ import hamopt
 from hamopt.dynamics.layout import E as E_SLOT, MAX_ENERGY_ERROR
 
 from .dynamics import energy, integrate
-from .problems import bowl, bowl_grad, smooth, smooth_grad
+from .problems import bowl, bowl_grad, ellipsoid, smooth, smooth_grad
 
 BOX = (np.full(2, -1.0), np.full(2, 1.0))
 
@@ -179,16 +179,15 @@ def test_exception_during_the_polish_keeps_the_best_point():
 
 
 def _rotated_ellipsoid(n, condition=1e6, seed=3):
-    """F = sum_i c^(i/(n-1)) z_i^2, z = R (x - 1): ill-conditioned and not axis-aligned."""
+    """problems.ellipsoid about 1, turned: ill-conditioned and not axis-aligned; the
+    points asked for are recorded."""
     from hamopt.testfunctions import random_rotation
-    rotation = random_rotation(n, seed)
-    weights = condition ** (np.arange(n) / (n - 1))
+    turned = ellipsoid(n, condition, random_rotation(n, seed))
     calls = []
 
     def fun(x):
         calls.append(np.array(x, dtype=float))
-        z = rotation @ (x - 1.0)
-        return float(weights @ z ** 2)
+        return turned(x)
     return fun, calls
 
 

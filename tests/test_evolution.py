@@ -5,6 +5,8 @@ import pytest
 from hamopt.search.evolution import base_population, evolve, max_generations
 from hamopt.testfunctions import random_rotation
 
+from .problems import ellipsoid
+
 
 class _Spent(Exception):
     pass
@@ -22,12 +24,6 @@ def _recorder(fun, budget=np.inf):
         record["best"] = min(record["best"], f)
         return f
     return evaluate, record
-
-
-def _ellipsoid(n, condition, rotation=None):
-    weights = condition ** (np.arange(n) / (n - 1))
-    turn = np.eye(n) if rotation is None else rotation
-    return lambda x: float(weights @ (turn @ (x - 0.5)) ** 2)
 
 
 def _evaluations_to(fun, n, target, seed, budget=40_000):
@@ -48,8 +44,8 @@ def test_it_learns_an_ill_conditioned_ellipsoid_in_any_coordinate_system():
     along the coordinates would need far more on the turned one."""
     n = 6
     rotation = random_rotation(n, 4)
-    aligned = [_evaluations_to(_ellipsoid(n, 1e4), n, 1e-10, s) for s in range(6)]
-    turned = [_evaluations_to(_ellipsoid(n, 1e4, rotation), n, 1e-10, s) for s in range(6)]
+    aligned, turned = ([_evaluations_to(ellipsoid(n, 1e4, turn, centre=0.5), n, 1e-10, s)
+                        for s in range(6)] for turn in (None, rotation))
     assert np.all(np.isfinite(aligned)) and np.all(np.isfinite(turned))
     assert 0.7 < np.median(turned) / np.median(aligned) < 1.4, (aligned, turned)
 

@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from .directions import clipped
+
 # A run ends when sigma * sqrt(the largest eigenvalue of C) is below
 # _XTOL max(1, |m|_inf), or when the best values of the last _FLAT_GENERATIONS
 # generations, and the values of the last one, lie within _FTOL max(1, |F|).
@@ -71,9 +73,8 @@ def evolve(x, sigma, evaluate, box, rng, population=1):
     best_values = []
     for generation in range(1, max_generations(n, lam) + 1):
         steps = (rng.standard_normal((lam, n)) * scales) @ axes.T
-        points = mean + sigma * steps
+        points = clipped(mean + sigma * steps, box)
         if box is not None:
-            points = np.clip(points, box[0], box[1])
             steps = (points - mean) / sigma
         values = np.array([evaluate(z) for z in points])
         order = np.argsort(values, kind="stable")

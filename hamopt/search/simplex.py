@@ -42,9 +42,10 @@ class _Collapsed(Exception):
 def simplex_round(x, f_x, evaluate, box, rng):
     """One Nelder-Mead run from ``x`` (where F = ``f_x``) in the box; returns whether
     it started on a plateau with a way off it in sight (its first simplex grew, and
-    F differs from ``f_x`` at one of its vertices at least): such a round is worth
-    another try if it found nothing lower. On F flat as far as the largest
-    simplex reaches, one more random simplex sees no more.
+    F differs from ``f_x`` at one of its vertices at least). If such a round found
+    nothing lower, the polish hands over to the evolution strategy
+    (``polish._derivative_free``); on F flat as far as the largest simplex
+    reaches, nothing else would see more.
 
     ``evaluate(z) -> F`` is the polish's counted evaluation, which keeps the
     best point; the round's values are kept by point, so that no point is paid
