@@ -54,10 +54,10 @@ def curvature_axes(evaluate, x, g, spread, rng, exact_gradient=True, box=None):
         return None
     total = np.zeros((n, n))
     for point, grad in ((x, g), (far, g_far)):
-        hessian = _hessian(evaluate, point, grad, rng, exact_gradient, box)
-        if hessian is None:
+        hessian_at = hessian(evaluate, point, grad, rng, exact_gradient, box)
+        if hessian_at is None:
             return None
-        total += hessian
+        total += hessian_at
     if not np.all(np.isfinite(total)):
         return None
     return _eigenvectors(0.5 * (total + total.T), rng)
@@ -76,11 +76,13 @@ def _eigenvectors(h, rng):
     return q @ np.linalg.eigh(q.T @ h @ q)[1]
 
 
-def _hessian(evaluate, x, g, rng, exact_gradient, box):
-    """H(x) from the gradients at x + h q_j along a random orthonormal basis q; None at
-    the first gradient that is not finite."""
+def hessian(evaluate, x, g, rng, exact_gradient, box, relative=None):
+    """H(x) from the gradients at x + h q_j along a random orthonormal basis q, with
+    h = ``relative`` max(1, rms |x|) (by default the step for exact or difference
+    gradients above); None at the first gradient that is not finite."""
     n = x.size
-    relative = _STEP_EXACT_GRADIENT if exact_gradient else _STEP_FD_GRADIENT
+    if relative is None:
+        relative = _STEP_EXACT_GRADIENT if exact_gradient else _STEP_FD_GRADIENT
     h = relative * max(1.0, float(np.sqrt(np.mean(x * x))))
     steps = np.empty((n, n))
     changes = np.empty((n, n))
