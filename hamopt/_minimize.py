@@ -120,10 +120,14 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         Nelder-Mead on a small, randomly turned simplex (grown on a plateau
         until F changes), restarted the same way: L-BFGS-B on finite
         differences stalls 1e-7 to 1e-3 above the minimum of ill-conditioned
-        functions. There an evolution strategy (CMA-ES, which uses only the
-        order of F's values) also runs: once before the simplex in two
-        variables, and after a simplex round that ended on a plateau.
-        Default True.
+        functions. From 10 variables on, L-BFGS-B in the metric of the
+        Hessian at the best point (by differences of the difference
+        gradient) runs between them where F is locally quadratic, and
+        L-BFGS-B whose line searches keep failing (F has kinks) is started
+        again, then handed to an evolution strategy. That strategy (CMA-ES,
+        which uses only the order of F's values) also runs once before the
+        simplex in two variables, and after a simplex round that ended on a
+        plateau. Default True.
     trajectory_steps : int, optional
         Leapfrog steps of the first trajectory, from ``x0``, before the first
         polish. Default: 0 with ``F0=None`` (the search starts with the

@@ -130,10 +130,12 @@ class LocalSearch:
 def polish(objective, found, weight_decay, box, fev_budget, rng):
     """L-BFGS-B from found.x (where F = found.fun) on F + w_d/2 |x|^2 (eq. 12), in the box,
     restarted from its result while that improves (at most ``_ROUNDS`` runs). With
-    finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run, then Nelder-Mead
-    restarted the same way (with evolution runs before it in two variables, and
-    after it on a plateau: ``_derivative_free``), then the gradient at its best
-    point.
+    finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run (from
+    ``BEYOND_SIMPLEX_MIN_DIM`` variables, under a watch on its line search and
+    followed by a run in the metric of the Hessian: ``_beyond_simplex``), then
+    Nelder-Mead restarted the same way (with evolution runs before it in two
+    variables, and after it on a plateau: ``_derivative_free``), then the
+    gradient at its best point.
 
     ``found`` (a LocalSearch) is updated in place as the search goes. At most
     ``fev_budget`` evaluations of ``fun``.
