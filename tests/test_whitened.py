@@ -109,11 +109,9 @@ def _counting_ellipsoid(calls, seed=3):
     return fun, ill
 
 
-@pytest.mark.parametrize("maxfev", [5_000, 5_500, 6_000])
-def test_the_budget_caps_the_round(maxfev, monkeypatch):
-    """maxfev ends the run inside the round (from about 4,900 to 6,200 evaluations
-    here, with 20,000), with nfev equal to the real calls, in the box."""
-    calls, entered, left = [], [], []
+def _watch_round(monkeypatch, calls):
+    """Lists of len(calls) when the polish enters whitened_round and when it leaves."""
+    entered, left = [], []
     real = polish.whitened_round
 
     def whitened_and_count(*args, **kwargs):
@@ -122,6 +120,15 @@ def test_the_budget_caps_the_round(maxfev, monkeypatch):
         left.append(len(calls))
         return ran
     monkeypatch.setattr(polish, "whitened_round", whitened_and_count)
+    return entered, left
+
+
+@pytest.mark.parametrize("maxfev", [5_000, 5_500, 6_000])
+def test_the_budget_caps_the_round(maxfev, monkeypatch):
+    """maxfev ends the run inside the round (from about 4,900 to 6,200 evaluations
+    here, with 20,000), with nfev equal to the real calls, in the box."""
+    calls = []
+    entered, left = _watch_round(monkeypatch, calls)
     fun, _ = _counting_ellipsoid(calls)
     res = hamopt.minimize(fun, np.full(N, 2.0), bounds=[(-2.5, 2.5)] * N, maxfev=maxfev, rng=0)
     assert entered and not left  # the budget ran out inside the round
@@ -130,13 +137,8 @@ def test_the_budget_caps_the_round(maxfev, monkeypatch):
 
 
 def test_an_exception_during_the_round_keeps_the_best_point(monkeypatch):
-    calls, entered = [], []
-    real = polish.whitened_round
-
-    def whitened_and_count(*args, **kwargs):
-        entered.append(len(calls))
-        return real(*args, **kwargs)
-    monkeypatch.setattr(polish, "whitened_round", whitened_and_count)
+    calls = []
+    entered, _ = _watch_round(monkeypatch, calls)
     fun, ill = _counting_ellipsoid(calls)
 
     def failing(x):

@@ -83,8 +83,8 @@ EVOLVE_MAX_DIM = 2
 #   _LINE_SEARCH_GRADIENTS gradients an iteration on average after
 #   _LINE_SEARCH_ITERATIONS iterations, its curvature pairs mislead it (F has
 #   kinks, as bbob's attractive sector f6: 3 to 7 gradients an iteration, against
-#   1.2 to 1.7 on the smooth f2 and f10-f14 in 20-D). It is started again from its best
-#   point with fresh pairs, which on a kinked bowl is enough; if the watch stops
+#   1.2 to 1.7 on the smooth f2 and f10-f14 in 20-D). It is started again from its
+#   best point with fresh pairs, which on a kinked bowl is enough; if the watch stops
 #   that run too, an evolution strategy from the best point follows the whitened
 #   round. On f6 in 10 and 20-D this took the hits from 3 to 11 of 14 (instances
 #   7-9, 13-16) and from 2 to 8 of 8 (17-20, held out). Going to the evolution
