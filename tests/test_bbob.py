@@ -32,4 +32,15 @@ def test_the_command_writes_tables_and_the_ecdf(tmp_path):
                  "--out", str(tmp_path)]) == 0
     text = (tmp_path / "results.md").read_text()
     assert "budget 50 d" in text and "| separable (f1-f5) | 2 |" in text
+    assert "(Run, target) pairs hit within 50 d" in text
     assert (tmp_path / "ecdf.png").stat().st_size > 1000
+
+
+def test_pairs_hit_counts_targets_within_the_budget():
+    hit_all = {t: 5 for t in bbob.TARGETS}
+    late = {**hit_all, bbob.FINAL_TARGET: 50}  # the last target after the budget
+    runs = [bbob.Run("f1", 2, "m", 4, 100, 0.0, None, 100, hit_all),
+            bbob.Run("f1", 2, "m", 5, 100, 0.0, None, 100, late),
+            bbob.Run("f1", 2, "m", 6, 100, 0.0, None, 100, dict.fromkeys(bbob.TARGETS))]
+    assert bbob.pairs_hit(runs, 10) == (51 + 50) / (3 * 51)
+    assert bbob.pairs_hit(runs, 100) == (51 + 51) / (3 * 51)
