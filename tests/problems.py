@@ -45,9 +45,9 @@ def attractive_sector(n, seed):
     T_osz(sum (s_i z_i)^2)^0.9, z = Q Lambda^10 R (x - x*), s_i = 100 where z_i x*_i > 0
     and 1 elsewhere; the minimizer x* is uniform in [-4, 4]^n. Kinked where a z_i is
     0, and steep (x 1e4) on one side of each kink."""
-    from hamopt.testfunctions import random_rotation
     scales = 10.0 ** (0.5 * np.arange(n) / (n - 1))
-    turn = random_rotation(n, seed + 1000) @ np.diag(scales) @ random_rotation(n, seed)
+    turn = (testfunctions.random_rotation(n, seed + 1000) @ np.diag(scales)
+            @ testfunctions.random_rotation(n, seed))
     centre = np.random.default_rng(seed).uniform(-4.0, 4.0, n)
 
     def fun(x):
@@ -59,8 +59,7 @@ def attractive_sector(n, seed):
 def kinked_bowl(n, seed):
     """(sum (s_i y_i)^2)^0.9, y = R (x - c), s_i = 100 where y_i c_0 > 0 and 1 elsewhere:
     kinked as ``attractive_sector``, but plain enough for L-BFGS-B started again."""
-    from hamopt.testfunctions import random_rotation
-    turn = random_rotation(n, seed)
+    turn = testfunctions.random_rotation(n, seed)
     centre = np.random.default_rng(seed + 100).uniform(-1.0, 1.0, n)
 
     def fun(x):
