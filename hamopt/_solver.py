@@ -59,7 +59,7 @@ def _stages(state, particle, objective, options, rng, callback, progress):
         improved = polish_stage(state, objective, options, rng)
         if improved and outcome not in _SUCCESSES and _target_reached(state, options):
             outcome = Outcome.POLISHED_TO_TOL
-    if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.hops != 0
+    if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
             and state.nit < options.maxiter):
         outcome = hop_search(state, objective, options, rng,
                              lambda s: polish_stage(s, objective, options, rng), callback, progress)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import hamopt
+from hamopt._options import FLIGHTS_WITH_DIFFERENCES_BELOW_N
 from hamopt.testfunctions import get
 
 RASTRIGIN = get("rastrigin")
@@ -69,3 +70,31 @@ def test_bad_restarts_are_rejected_before_any_work(bad, error):
     with pytest.raises(error, match="restarts"):
         hamopt.minimize(lambda x: calls.append(1) or float(x @ x), [1.0], restarts=bad)
     assert not calls
+
+
+# With finite differences in FLIGHTS_WITH_DIFFERENCES_BELOW_N variables or more the
+# search flies no flights by default: the polish, then restarts from fresh points.
+N_NO_FLIGHTS = FLIGHTS_WITH_DIFFERENCES_BELOW_N
+
+
+def test_with_differences_in_many_variables_restarts_take_the_place_of_flights():
+    fun, calls = counted(RASTRIGIN)
+    box = [(-5.12, 5.12)] * N_NO_FLIGHTS
+    res = hamopt.minimize(fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1, maxfev=20_000)
+    assert res.nhops == 0 and res.nrestarts >= 2
+    assert res.nfev == len(calls) <= 20_000
+    assert res.fun == min(RASTRIGIN.fun(x) for x in calls)
+    # Without maxfev the run is one polish; the search ended by itself: a success.
+    once = hamopt.minimize(RASTRIGIN.fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1)
+    assert once.nhops == 0 and once.nrestarts == 0 and once.success
+    assert once.nfev == once.polish_nfev + N_NO_FLIGHTS + 1  # x0's F and gradient
+
+
+def test_the_flights_stay_below_that_n_with_gradients_and_when_hops_is_given():
+    n = N_NO_FLIGHTS
+    box = [(-5.12, 5.12)] * n
+    fewer = hamopt.minimize(RASTRIGIN.fun, np.full(n - 1, 3.3), bounds=box[1:], rng=1)
+    exact = hamopt.minimize(RASTRIGIN.fun, np.full(n, 3.3), jac=RASTRIGIN.grad, bounds=box,
+                            rng=1)
+    given = hamopt.minimize(RASTRIGIN.fun, np.full(n, 3.3), bounds=box, rng=1, hops=5)
+    assert fewer.nhops > 0 and exact.nhops > 0 and given.nhops == 5

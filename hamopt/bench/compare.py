@@ -242,6 +242,9 @@ VARIANTS = {
     # The flights replaced by L-BFGS-B from random points at the same budget: the
     # polish from x0, then the harness's random restarts.
     "hamopt_no_flights": dict(hops=0, trajectory_per_dim=0),
+    # The flights at any n: with finite differences from 10 variables on the defaults
+    # fly none (_options.FLIGHTS_WITH_DIFFERENCES_BELOW_N); a given hops brings them back.
+    "hamopt_flights": dict(hops=10**9),
     # The Hamiltonian dynamics alone: one trajectory of 30 n steps, no polish, no
     # flights, restarted.
     "hamopt_dynamics_only": dict(polish=False, hops=0),

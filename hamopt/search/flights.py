@@ -73,7 +73,8 @@ def hop_search(state, objective, options, rng, polish, callback=None, progress=N
     flight that meets a non-finite F or gradient just ends there (the kernels
     never take such a point as the best).
     """
-    n = state.x.size
+    if options.hops == 0:  # no flights (finite differences in many variables: _options)
+        return Outcome.SEARCH_ENDED
     climb = options.hop_climb
     if climb is None:
         climb = state.f_start - state.fun
