@@ -38,7 +38,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     when it finds a lower value, until ``hop_patience`` sweeps over all ``n``
     axes find nothing new (see Notes). With a finite ``maxfev``, the three
     parts run again from fresh points until it is spent. ``hops=0`` keeps only
-    the first trajectory (of ``maxiter`` steps) and the polish.
+    the first trajectory (of ``maxiter`` steps) and the polish. With finite
+    differences (``jac=None``) in 10 variables or more, the search flies no
+    flights by default: it is the polish, restarted from fresh points while a
+    finite ``maxfev`` lasts (see ``hops``).
 
     Parameters
     ----------
@@ -138,7 +141,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         Maximum number of hop flights after the first polish. Default: no
         limit other than ``hop_patience``, ``maxiter`` and ``maxfev`` when
         ``polish`` is on, 0 when it is off (a flight only finds a lower basin;
-        the polish goes down into it).
+        the polish goes down into it). With finite differences (``jac=None``
+        or a difference scheme) in 10 variables or more the default is no
+        flights, but the run stays a search: the polish from ``x0``, then
+        ``restarts`` from fresh points. A flight's step costs ``n + 1``
+        evaluations there, and on bbob the same budget spent on restarts hit
+        more targets from 10 variables on (README, *What the dynamics add*).
+        A given ``hops`` flies them at any ``n``.
     hop_steps : int, optional
         Leapfrog steps of one flight at most. Default 100; 20 with finite
         differences (``jac=None``), where a step costs ``n + 1`` evaluations.

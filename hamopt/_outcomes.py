@@ -12,6 +12,7 @@ import enum
 
 import numpy as np
 
+from ._options import FLIGHTS_WITH_DIFFERENCES_BELOW_N
 from .dynamics import CALLBACK_STOPPED as _CALLBACK_STOPPED, layout
 
 
@@ -42,7 +43,9 @@ _TABLE = {
     Outcome.MAXITER_REACHED: (1, "Maximum number of iterations has been exceeded."),
     Outcome.MAXFEV_REACHED: (1, "Maximum number of function evaluations has been exceeded."),
     Outcome.SEARCH_ENDED: (1, "The hop search ended: hop_patience sweeps of flights in a row "
-                              "found no new best point (or hops flights were flown); x is the "
+                              "found no new best point (or hops flights were flown: by default "
+                              "none with finite differences in "
+                              f"{FLIGHTS_WITH_DIFFERENCES_BELOW_N} or more variables); x is the "
                               "best point found."),
     Outcome.NON_FINITE: (3, "NaN result encountered: F or its gradient was not finite; "
                             "x is the best finite point seen."),
