@@ -93,7 +93,7 @@ class Options:
     hop_sweep: int
     hop_climb: Optional[float]
     restarts: float
-    search: bool = True
+    search: bool
 
     @property
     def target_given(self):
