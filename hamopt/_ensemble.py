@@ -218,7 +218,7 @@ def combined(results):
     best = min(finite or results, key=lambda res: res.fun)
     out = OptimizeResult(best)
     for count in ("nit", "nfev", "njev", "polish_nfev", "polish_njev", "nhops",
-                  "curvature_njev", "nrestarts"):
+                  "nlandings", "curvature_njev", "nrestarts"):
         if all(count in res for res in results):
             out[count] = sum(res[count] for res in results)
     out.particles = list(results)

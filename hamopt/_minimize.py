@@ -20,7 +20,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0, bounce_every=0,
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
              hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
-             hop_directions="curvature", hop_climb=None, restarts=None, maxiter=None,
+             hop_directions="curvature", hop_climb=None, hop_landings=None,
+             restarts=None, maxiter=None,
              maxfev=None, tol=None, rng=None, particles=1, workers=1,
              callback=None, disp=False, progress=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
@@ -35,8 +36,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     ``trajectory_steps`` steps; the polish (a local search) from its best point; and
     the *hop search*, short flights from the best point with the momentum
     along one principal axis of the local curvature at a time, each polished
-    when it finds a lower value, until ``hop_patience`` sweeps over all ``n``
-    axes find nothing new (see Notes). With a finite ``maxfev``, the three
+    when it finds a lower value (and, with a gradient, polished from where it
+    ended when neither sense of an axis did: ``hop_landings``), until
+    ``hop_patience`` sweeps over all ``n`` axes find nothing new (see Notes). With a finite ``maxfev``, the three
     parts run again from fresh points until it is spent. ``hops=0`` keeps only
     the first trajectory (of ``maxiter`` steps) and the polish. With finite
     differences (``jac=None``) in 10 variables or more, the search flies no
@@ -185,6 +187,15 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         of the domain and a poor one when ``F(x0)`` is huge (atoms that
         overlap in a random cluster: README, Morse clusters). Where ``F``
         does not change over that step, the drop stands.
+    hop_landings : bool, optional
+        Whether a direction whose flights both found nothing below the best
+        value is followed by the polish from the lower of their *landings*
+        (where they ended): one L-BFGS-B run to scipy's default tolerances,
+        and the full polish if that went below the best value (minima
+        hopping's relaxation after each flight). Default: True with a
+        gradient (``jac`` given), False with finite differences, where a
+        polish costs ``n + 1`` evaluations a gradient and the landings did
+        not pay (README, bbob).
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by
@@ -267,7 +278,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         ``n_stall_bounces``; ``F0`` (its last value), ``F0_history`` (rows of
         step and F0, at the start and at each re-anchor) and ``n_reanchors``.
         These diagnostics describe the first trajectory. Of the hop search:
-        ``nhops``, the flights flown; ``curvature_njev``, the gradients spent
+        ``nhops``, the flights flown; ``nlandings``, the polishes from their
+        landings (``hop_landings``); ``curvature_njev``, the gradients spent
         on the flights' directions (eq. 16) and on the first climb's rise;
         ``nrestarts``, the fresh starts (each costs one evaluation before its
         trajectory); ``hop_climb``,
@@ -311,7 +323,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     barrier lower than ``B`` and slows down at the bottom of every well
     (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
     found a value below ``F(x_b)``, the polish starts there, otherwise the
-    same direction is flown the other way. ``B`` starts at ``F(x0) - F(x_b)``,
+    same direction is flown the other way, and if that finds nothing either,
+    the polish starts from the lower of the two flights' ends
+    (``hop_landings``). ``B`` starts at ``F(x0) - F(x_b)``,
     at most 64 rises of ``F`` over one flight step (or at ``hop_climb``),
     and doubles after every sweep without a new best point. On the benchmark
     suite turned by random rotations (33 cases x 5 starts, 10,000
@@ -348,7 +362,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         gamma=gamma, bounce_every=bounce_every, stall_bounce=stall_bounce,
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
-        hop_directions=hop_directions, hop_climb=hop_climb, restarts=restarts,
+        hop_directions=hop_directions, hop_climb=hop_climb, hop_landings=hop_landings,
+        restarts=restarts,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=objective.jac is None)
     if options.maxfev < objective.fev_per_step:
         raise ValueError(f"maxfev={options.maxfev}{' per particle' if particles > 1 else ''} "

@@ -92,6 +92,7 @@ class Options:
     hop_directions: str
     hop_sweep: int
     hop_climb: Optional[float]
+    hop_landings: bool
     restarts: float
     search: bool
 
@@ -118,7 +119,8 @@ class Options:
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
                       hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
-                      maxiter, maxfev, tol, hop_climb=None, finite_differences=False):
+                      maxiter, maxfev, tol, hop_climb=None, hop_landings=None,
+                      finite_differences=False):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -163,6 +165,8 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
         hop_sweep=x0.size if x0.size <= LARGE_N else LARGE_SWEEP,
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
+        hop_landings=(not finite_differences if hop_landings is None
+                      else _flag("hop_landings", hop_landings)),
         restarts=(math.inf if math.isfinite(maxfev) and search else 0) if restarts is None
         else _count("restarts", restarts, minimum=0),
         search=search)
@@ -199,6 +203,12 @@ def _real(name, value, *, positive=False, nonnegative=False):
     if nonnegative and value < 0.0:
         raise ValueError(f"{name} must be non-negative, got {value}")
     return value
+
+
+def _flag(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True, False or None, got {value!r}")
+    return bool(value)
 
 
 def _count(name, value, *, minimum):

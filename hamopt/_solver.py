@@ -62,7 +62,7 @@ def _stages(state, particle, objective, options, rng, callback, progress):
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
             and state.nit < options.maxiter):
         outcome = hop_search(state, objective, options, rng,
-                             lambda s: polish_stage(s, objective, options, rng), callback, progress)
+                             lambda s, start=None: polish_stage(s, objective, options, rng, start), callback, progress)
     return outcome
 
 
@@ -139,7 +139,7 @@ def _result(state, particle, outcome, options, x_start):
         nit=state.nit, nfev=state.nfev, njev=state.njev,
         status=status, success=(status == 0), message=message,
         polish_nfev=state.polish_nfev, polish_njev=state.polish_njev, nhops=state.nhops,
-        curvature_njev=state.curvature_njev, nrestarts=state.nrestarts,
+        nlandings=state.nlandings, curvature_njev=state.curvature_njev, nrestarts=state.nrestarts,
         hop_climb=state.hop_climb, n_nonfinite_stops=state.n_nonfinite_stops,
         **particle.diagnostics())
 

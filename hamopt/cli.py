@@ -172,7 +172,8 @@ def _run(parser, args):
     print(f"{fn.name}, n = {n}, start uniform in the domain (seed {args.seed})")
     print(f"  {res.message}")
     print(f"  F - F*     {res.fun - fmin:.6e}   (F = {res.fun:.12g}, F* = {fmin:.12g})")
-    print(f"  steps      {res.nit}   evaluations {res.nfev}   hop flights {res.nhops}")
+    print(f"  steps      {res.nit}   evaluations {res.nfev}   hop flights {res.nhops}   "
+          f"landings polished {res.nlandings}")
     print(f"  energy     E = {res.E:.6g}, largest |E_i - E| = {res.max_energy_error:.2e}, "
           f"restores impossible: {res.n_restore_failed}")
     print(f"  time       {time.perf_counter() - started:.2f} s")

@@ -13,6 +13,14 @@ def rastrigin_box(n):
     return list(zip(*RASTRIGIN.bounds(n)))
 
 
+# validated_options' keywords as minimize passes them by default (dt, hop_dt: None).
+_DEFAULT_OPTIONS = dict(F0=None, eta=1.0, deltaE=1.0, energy_restore=True, nu=0.0, gamma=0.0,
+                        bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
+                        trajectory_steps=None, hops=None, hop_steps=100, hop_patience=3,
+                        hop_gap=0.1, hop_directions="curvature", restarts=None,
+                        maxiter=None, maxfev=None, tol=None)
+
+
 def local_minimum_of_rastrigin(n):
     """A polished local minimum near (1, -2, 1, ...), not the global one."""
     x0 = np.resize([1.0, -2.0, 1.0], n)
@@ -71,10 +79,10 @@ def test_hop_search_on_both_paths_is_bit_identical():
     compiled = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, **kwargs)
     python = hamopt.minimize(lambda x: RASTRIGIN.fun(x), x0,
                              jac=lambda x: RASTRIGIN.grad(x), **kwargs)
-    assert compiled.nhops > 3
+    assert compiled.nhops > 3 and compiled.nlandings > 0
     assert_array_equal(compiled.x, python.x)
-    assert (compiled.nit, compiled.nfev, compiled.nhops) == (python.nit, python.nfev,
-                                                             python.nhops)
+    assert (compiled.nit, compiled.nfev, compiled.nhops, compiled.nlandings) == (
+        python.nit, python.nfev, python.nhops, python.nlandings)
 
 
 @pytest.mark.parametrize("limit", [{"maxiter": 500}, {"maxfev": 700}, {"hops": 4}])
@@ -144,11 +152,7 @@ def test_without_bounds_flights_take_their_step_from_the_start_scale():
     from hamopt._bounds import as_box
     from hamopt._options import validated_options
     x0 = np.random.default_rng(0).uniform(*RASTRIGIN.bounds(10))
-    defaults = dict(F0=None, eta=1.0, deltaE=1.0, energy_restore=True, nu=0.0, gamma=0.0,
-                    bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
-                    trajectory_steps=None, hops=None, hop_steps=100, hop_patience=3,
-                    hop_gap=0.1, hop_directions="axes", restarts=None, maxiter=None,
-                    maxfev=None, tol=None)
+    defaults = dict(_DEFAULT_OPTIONS, hop_directions="axes")
     scale = np.abs(x0).max()
     free = validated_options(x0, None, dt=None, hop_dt=None, **defaults)
     assert free.dt == scale and free.hop_dt == pytest.approx(0.04 * scale)
@@ -222,3 +226,80 @@ def test_flights_are_shorter_with_finite_differences(jac, steps, patience):
     assert (given.hop_steps, given.hop_patience) == (7, 2)
     res = hamopt.minimize(RASTRIGIN.fun, x0, jac=jac, rng=0, bounds=rastrigin_box(3))
     assert res.nhops > 0 and res.nit <= res.nhops * steps  # no trajectory: only flights step
+
+
+def _state_at(x, fun):
+    from hamopt.search.state import SearchState
+    f, g = fun(np.asarray(x, dtype=float))
+    return SearchState(x=np.asarray(x, dtype=float), fun=f, jac=g, f_start=f)
+
+
+@pytest.mark.parametrize("landing, moves", [((0.1, -0.1), True), ((2.1, 1.9), False)])
+def test_a_landing_is_polished_and_the_search_moves_only_to_a_lower_minimum(landing, moves):
+    """From a local minimum of Rastrigin (F ~ 1): a landing in the global minimum's well
+    moves the search there; one in a higher well (F ~ 8) changes nothing but the counts."""
+    from hamopt._objective import Objective
+    from hamopt._options import validated_options
+    from hamopt.search.polish import polish_stage
+
+    both = lambda x: (RASTRIGIN.fun(x), RASTRIGIN.grad(x))
+    objective = Objective(RASTRIGIN.fun, RASTRIGIN.grad, (), 2)
+    from scipy.optimize import minimize_scalar
+    near = minimize_scalar(lambda t: RASTRIGIN.fun(np.array([t, 0.0])), bounds=(0.5, 1.5),
+                           method="bounded", options=dict(xatol=1e-12)).x
+    state = _state_at([near, 0.0], both)  # the local minimum near (1, 0), F ~ 1
+    before = (state.x.copy(), state.fun)
+    options = validated_options(state.x, None, dt=None, hop_dt=None, **_DEFAULT_OPTIONS)
+    y = np.array(landing)
+    lower = polish_stage(state, objective, options, np.random.default_rng(0),
+                         (y, RASTRIGIN.fun(y)))
+    assert lower == moves
+    assert state.polish_nfev == state.nfev > 0
+    if moves:
+        assert state.fun < 1e-12 and np.abs(state.x).max() < 1e-6
+    else:
+        assert_array_equal(state.x, before[0])
+        assert state.fun == before[1]
+
+
+@pytest.mark.parametrize("jac, hop_landings, polished", [
+    (RASTRIGIN.grad, None, True), (None, None, False),
+    (RASTRIGIN.grad, False, False), (None, True, True)])
+def test_landings_are_polished_with_an_exact_gradient_or_when_asked(jac, hop_landings,
+                                                                    polished):
+    x0 = np.array([2.5, -3.5, 4.0])
+    res = hamopt.minimize(RASTRIGIN.fun, x0, jac=jac, bounds=rastrigin_box(3), rng=5,
+                          hop_landings=hop_landings, maxfev=3000)
+    assert res.nhops > 3
+    assert (res.nlandings > 0) == polished
+
+
+@pytest.mark.parametrize("drop, found", [(1e-15, False), (1e-3, True)])
+def test_after_two_empty_flights_the_lower_landing_is_polished(monkeypatch, drop, found):
+    """Neither flight found a point below F_b = 1; the polish starts at the landing with
+    F = 3 (not 5), and the search counts a new minimum only if it is clearly lower
+    (not a rounding error below F_b)."""
+    from types import SimpleNamespace
+    from hamopt._options import validated_options
+    from hamopt._outcomes import Outcome
+    from hamopt.search import flights
+    from hamopt.search.state import SearchState
+
+    landings = iter([(np.array([2.0]), 5.0), (np.array([-2.0]), 3.0)])
+    monkeypatch.setattr(flights, "_fly", lambda *args: (Outcome.MAXITER_REACHED, False,
+                                                        next(landings)))
+    starts = []
+
+    def polish(state, start=None):
+        starts.append(start)
+        state.fun -= drop
+        return True
+
+    state = SearchState(x=np.zeros(1), fun=1.0, jac=np.zeros(1), f_start=10.0)
+    options = validated_options(state.x, None, dt=None, hop_dt=None, **_DEFAULT_OPTIONS)
+    outcome, went = flights._both_ways(state, SimpleNamespace(fev_per_step=1), options,
+                                       np.random.default_rng(0), polish, np.ones(1), 1.0,
+                                       None, None)
+    assert state.nhops == 2 and state.nlandings == 1
+    assert len(starts) == 1 and starts[0][1] == 3.0 and starts[0][0][0] == -2.0
+    assert (outcome, went) == (None, found)

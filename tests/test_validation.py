@@ -52,6 +52,8 @@ def test_bad_x0(x0, error, match):
     ({"hop_climb": 0.0}, ValueError, "hop_climb must be positive"),
     ({"hop_climb": np.inf}, ValueError, "hop_climb must be finite"),
     ({"hop_directions": "eigen"}, ValueError, "hop_directions must be one of"),
+    ({"hop_landings": "yes"}, TypeError, "hop_landings must be True, False or None"),
+    ({"hop_landings": 1}, TypeError, "hop_landings must be True, False or None"),
     ({"eta": "1"}, TypeError, "eta must be a real number"),
 ])
 def test_bad_options(kwargs, error, match):

@@ -245,6 +245,11 @@ VARIANTS = {
     # The flights at any n: with finite differences from 10 variables on the defaults
     # fly none (_options.FLIGHTS_WITH_DIFFERENCES_BELOW_N); a given hops brings them back.
     "hamopt_flights": dict(hops=10**9),
+    # No polish from the flights' landings (hop_landings=False): a sweep's direction
+    # that found nothing either way is left at once, as before the landings.
+    "hamopt_no_landings": dict(hop_landings=False),
+    # Landings polished with finite differences too (the default only with a gradient).
+    "hamopt_landings": dict(hop_landings=True),
     # The Hamiltonian dynamics alone: one trajectory of 30 n steps, no polish, no
     # flights, restarted.
     "hamopt_dynamics_only": dict(polish=False, hops=0),

@@ -16,11 +16,28 @@ crosses. A flight ends after ``hop_steps`` steps, or as soon as ``F`` falls
 below its ``F0``; if it found a point below ``F_b``, the polish continues from
 there and the search moves to the result.
 
+A flight that found nothing still ends somewhere: its *landing*, a point no
+higher than ``F_b + B`` that the dynamics reached along its direction, often
+across a barrier. When neither sense of a direction found a point below
+``F_b``, the polish (one L-BFGS-B run to scipy's default tolerances, then the
+full polish if that went below ``F_b``) starts from the lower of the two
+landings (``hop_landings``; minima hopping, Goedecker, J. Chem. Phys. 120,
+9911 (2004), relaxes the end of each short molecular-dynamics run the same
+way). A flight sees only its own line; the landing's polish follows the
+landscape off it, into the well the flight reached. On tuning runs (seed 1, 10
+starts; ``hop_landings`` off -> on) the Morse clusters solved went from 50 to 88
+of 90 (random restarts: 84), the test functions as given from 343 to 358 of 390
+and turned from 297 to 301 of 330. With finite differences the default is off:
+on bbob in 2 and 5-D the hits at 1000 d were 224 without and 222 with
+landings (instances 7-9, 13-16) and 130 and 125 (17-20), where a polish costs
+``n + 1`` evaluations a gradient.
+
 A *sweep* takes every direction once, in random order, first in a random
 sense and, if that flight found nothing, in the other: one flight cannot
 reach the wells behind it before it turns, unless a wall (a bound at right
-angles to it) sends it back. A sweep that finds no new best point doubles
-``B``; ``hop_patience`` such sweeps in a row end the search. ``B`` starts at
+angles to it) sends it back; then comes the landing's polish. A sweep that
+finds no new best point doubles ``B``; ``hop_patience`` such sweeps in a row
+end the search. ``B`` starts at
 ``hop_climb`` if given, else at ``F(x0) - F_b`` (the drop the first trajectory
 and polish achieved), but at most ``RISE_FACTOR`` (64) times the *rise*
 ``|F(x_b + hop_dt u) - F_b|`` for one random unit vector ``u`` (F's change
@@ -59,6 +76,10 @@ _CLIMB_GROWTH = 2.0
 # so the factor is 64 (on other starts, seed 1, the clusters solved went from 25
 # to 50 of 90 at 64, and to 71 at 48). The runs: benchmarks/results/climb_factor.md.
 RISE_FACTOR = 64.0
+
+# A landing's polish finds a new minimum if it ends this much (relative to max(1, |F_b|))
+# below F_b.
+_NEW_MINIMUM = 1e-12
 
 # Outcomes of a flight that end the whole search.
 _ENDS_SEARCH = (Outcome.MAXFEV_REACHED, Outcome.CALLBACK_STOPPED, Outcome.BAD_GRADIENT_SHAPE)
@@ -116,11 +137,13 @@ def _rise(state, objective, options, rng):
 
 
 def _both_ways(state, objective, options, rng, polish, direction, climb, callback, progress):
-    """Fly along ``direction`` and, if that found nothing, against it.
+    """Fly along ``direction`` and, if that found nothing, against it; if neither
+    found anything, polish from the lower of their landings (``hop_landings``).
 
     Returns (the Outcome that ends the search, or None to go on; whether a
-    flight found a new best point, which is then polished).
+    flight or a landing's polish found a new best point).
     """
+    landings = []
     for p0 in (direction, -direction):
         stop = _limit_reached(state, objective, options)
         if stop is not None:
@@ -128,19 +151,33 @@ def _both_ways(state, objective, options, rng, polish, direction, climb, callbac
         state.hop_climb = climb
         settings = options.flight(F0=state.fun - options.hop_gap * climb,
                                   maxiter=min(state.nit + options.hop_steps, options.maxiter))
-        outcome, found = _fly(state, objective, settings, rng, p0, callback, progress)
+        outcome, found, landing = _fly(state, objective, settings, rng, p0, callback, progress)
         state.nhops += 1
         state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
-        if found:
-            if options.polish:
-                polish(state)
-            if options.target_given and state.fun - options.F0 <= options.tol:
-                return Outcome.POLISHED_TO_TOL, True
-        if outcome in _ENDS_SEARCH:
-            return outcome, found
-        if found:
-            return None, True
-    return None, False
+        if found and options.polish:
+            polish(state)
+        if outcome in _ENDS_SEARCH or found:
+            return _after_success(state, options, outcome if outcome in _ENDS_SEARCH else None,
+                                  found)
+        if landing is not None:
+            landings.append(landing)
+    if not (options.hop_landings and options.polish and landings):
+        return None, False
+    state.nlandings += 1
+    f_b = state.fun
+    polish(state, min(landings, key=lambda landing: landing[1]))
+    # A polish that went back down to x_b's minimum may end a rounding error below F_b:
+    # that is no new minimum (and counting it would keep the search going for ever).
+    found = state.fun < f_b - _NEW_MINIMUM * max(1.0, abs(f_b))
+    return _after_success(state, options, None, found)
+
+
+def _after_success(state, options, outcome, found):
+    """(the Outcome that ends the search or None, found) after a flight or a landing:
+    POLISHED_TO_TOL once the user's F0 is within tol."""
+    if options.target_given and state.fun - options.F0 <= options.tol:
+        return Outcome.POLISHED_TO_TOL, True
+    return outcome, found
 
 
 def _limit_reached(state, objective, options):
@@ -227,8 +264,9 @@ def _direction(basis, rng, n, axis):
 
 def _fly(state, objective, settings, rng, p0, callback, progress):
     """One flight from state.x with momentum p0; returns (its Outcome, whether it found a
-    point below state.fun). Its counts and best point are folded into ``state`` even
-    when the user's function raises."""
+    point below state.fun, its landing). The landing is ``(q, F(q))`` where the
+    flight ended (None if F was not finite there). Its counts and best point are
+    folded into ``state`` even when the user's function raises."""
     wd = settings.weight_decay
     x = state.x
     # Particle takes F and grad F without the weight-decay term (it adds it).
@@ -242,4 +280,5 @@ def _fly(state, objective, settings, rng, p0, callback, progress):
     finally:
         state.take_counts(particle)
         found = state.take_best(particle, start)
-    return outcome, found
+    landing = (particle.q, particle.f) if math.isfinite(particle.f) else None
+    return outcome, found, landing

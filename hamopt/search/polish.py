@@ -127,7 +127,7 @@ class LocalSearch:
     njev: int = 0
 
 
-def polish(objective, found, weight_decay, box, fev_budget, rng):
+def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     """L-BFGS-B from found.x (where F = found.fun) on F + w_d/2 |x|^2 (eq. 12), in the box,
     restarted from its result while that improves (at most ``_ROUNDS`` runs). With
     finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run (from
@@ -178,7 +178,10 @@ def polish(objective, found, weight_decay, box, fev_budget, rng):
             value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
             callback=callback, options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000,
                                             maxcor=_memory(objective.n)))
-        if not simplex:
+        if rough:  # a landing's descent: one run to scipy's default tolerances
+            minimize(value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
+                     options=dict(maxcor=_memory(objective.n)))
+        elif not simplex:
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
             lbfgsb()
@@ -262,18 +265,28 @@ def _rounds(found, run_once, ftol=0.0):
     return None
 
 
-def polish_stage(state, objective, options, rng):
+def polish_stage(state, objective, options, rng, start=None):
     """Polish from the search's best point; fold what it found into ``state``.
 
-    Returns whether the polish found a better point. The state is updated even
-    when the user's function raises during the polish.
+    With ``start = (x, F(x))`` (a flight's landing), first one rough L-BFGS-B
+    run from x, and the full polish only if that went below the best value.
+    Returns whether the polish found a point below ``state.fun``. The state is
+    updated even when the user's function raises during the polish.
     """
+    if start is None:
+        return _polish_from(state, LocalSearch(x=state.x, fun=state.fun, jac=state.jac),
+                            objective, options, rng, rough=False)
+    return (_polish_from(state, LocalSearch(x=start[0], fun=start[1]), objective, options, rng,
+                         rough=True)
+            and (polish_stage(state, objective, options, rng) or True))
+
+
+def _polish_from(state, found, objective, options, rng, rough):
     budget = options.maxfev - state.nfev
     if budget < objective.fev_per_step or not math.isfinite(state.fun):
         return False
-    found = LocalSearch(x=state.x, fun=state.fun, jac=state.jac)
     try:
-        polish(objective, found, options.weight_decay, options.box, budget, rng)
+        polish(objective, found, options.weight_decay, options.box, budget, rng, rough)
     except BaseException:
         found.nfev += objective.pending  # the calls of the evaluation that raised
         objective.pending = 0
@@ -283,7 +296,8 @@ def polish_stage(state, objective, options, rng):
         state.polish_njev += found.njev
         state.nfev += found.nfev
         state.njev += found.njev
-        if found.improved:  # (jac unknown only if the user's function raised)
+        lower = found.improved and found.fun < state.fun
+        if lower:  # (jac unknown only if the user's function raised)
             state.x, state.fun = found.x, found.fun
             state.jac = found.jac if found.jac is not None else np.full(found.x.size, np.nan)
-    return found.improved
+    return lower

@@ -22,6 +22,7 @@ class SearchState:
     polish_nfev: int = 0
     polish_njev: int = 0
     nhops: int = 0
+    nlandings: int = 0  # polishes from the flights' landings
     curvature_njev: int = 0
     nrestarts: int = 0
     hop_climb: float = math.nan
@@ -49,6 +50,7 @@ class SearchState:
         self.polish_nfev += other.polish_nfev
         self.polish_njev += other.polish_njev
         self.nhops += other.nhops
+        self.nlandings += other.nlandings
         self.curvature_njev += other.curvature_njev
         self.n_nonfinite_stops += other.n_nonfinite_stops
         self.ntrajectories += other.ntrajectories
