@@ -137,6 +137,9 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     variables, and after it on a plateau: ``_derivative_free``), then the
     gradient at its best point.
 
+    ``rough``: only one L-BFGS-B run, to scipy's default tolerances (from a
+    flight's landing, to see which minimum it leads to).
+
     ``found`` (a LocalSearch) is updated in place as the search goes. At most
     ``fev_budget`` evaluations of ``fun``.
     """
@@ -273,12 +276,12 @@ def polish_stage(state, objective, options, rng, start=None):
     Returns whether the polish found a point below ``state.fun``. The state is
     updated even when the user's function raises during the polish.
     """
-    if start is None:
-        return _polish_from(state, LocalSearch(x=state.x, fun=state.fun, jac=state.jac),
-                            objective, options, rng, rough=False)
-    return (_polish_from(state, LocalSearch(x=start[0], fun=start[1]), objective, options, rng,
-                         rough=True)
-            and (polish_stage(state, objective, options, rng) or True))
+    if start is not None:
+        landing = LocalSearch(x=start[0], fun=start[1])
+        if not _polish_from(state, landing, objective, options, rng, rough=True):
+            return False
+    best = LocalSearch(x=state.x, fun=state.fun, jac=state.jac)
+    return _polish_from(state, best, objective, options, rng, rough=False) or start is not None
 
 
 def _polish_from(state, found, objective, options, rng, rough):
