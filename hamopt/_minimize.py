@@ -38,8 +38,9 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     along one principal axis of the local curvature at a time, each polished
     when it finds a lower value (and, with a gradient, polished from where it
     ended when neither sense of an axis did: ``hop_landings``), until
-    ``hop_patience`` sweeps over all ``n`` axes find nothing new (see Notes). With a finite ``maxfev``, the three
-    parts run again from fresh points until it is spent. ``hops=0`` keeps only
+    ``hop_patience`` sweeps over all ``n`` axes find nothing new (see
+    Notes). With a finite ``maxfev``, the three parts run again from fresh
+    points until it is spent. ``hops=0`` keeps only
     the first trajectory (of ``maxiter`` steps) and the polish. With finite
     differences (``jac=None``) in 10 variables or more, the search flies no
     flights by default: it is the polish, restarted from fresh points while a

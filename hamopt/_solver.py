@@ -61,8 +61,10 @@ def _stages(state, particle, objective, options, rng, callback, progress):
             outcome = Outcome.POLISHED_TO_TOL
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
             and state.nit < options.maxiter):
-        outcome = hop_search(state, objective, options, rng,
-                             lambda s, start=None: polish_stage(s, objective, options, rng, start), callback, progress)
+        def polish(searched, start=None):
+            return polish_stage(searched, objective, options, rng, start)
+
+        outcome = hop_search(state, objective, options, rng, polish, callback, progress)
     return outcome
 
 

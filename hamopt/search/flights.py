@@ -90,7 +90,9 @@ _ENDS_SEARCH = (Outcome.MAXFEV_REACHED, Outcome.CALLBACK_STOPPED, Outcome.BAD_GR
 def hop_search(state, objective, options, rng, polish, callback=None, progress=None):
     """Fly from state.x until patience, ``hops`` or the budget runs out; returns the Outcome.
 
-    ``polish(state)`` is called after every flight that found a new best point.
+    ``polish(state)`` is called after every flight that found a new best point, and
+    ``polish(state, (x, F(x)))`` from a landing (it returns whether it went below
+    ``state.fun``).
     Outcomes: SEARCH_ENDED, POLISHED_TO_TOL (the user's F0 is within tol),
     MAXITER_REACHED, MAXFEV_REACHED, CALLBACK_STOPPED, BAD_GRADIENT_SHAPE. A
     flight that meets a non-finite F or gradient just ends there (the kernels
