@@ -228,26 +228,22 @@ def test_flights_are_shorter_with_finite_differences(jac, steps, patience):
     assert res.nhops > 0 and res.nit <= res.nhops * steps  # no trajectory: only flights step
 
 
-def _state_at(x, fun):
-    from hamopt.search.state import SearchState
-    f, g = fun(np.asarray(x, dtype=float))
-    return SearchState(x=np.asarray(x, dtype=float), fun=f, jac=g, f_start=f)
-
-
 @pytest.mark.parametrize("landing, moves", [((0.1, -0.1), True), ((2.1, 1.9), False)])
 def test_a_landing_is_polished_and_the_search_moves_only_to_a_lower_minimum(landing, moves):
     """From a local minimum of Rastrigin (F ~ 1): a landing in the global minimum's well
     moves the search there; one in a higher well (F ~ 8) changes nothing but the counts."""
+    from scipy.optimize import minimize_scalar
     from hamopt._objective import Objective
     from hamopt._options import validated_options
     from hamopt.search.polish import polish_stage
+    from hamopt.search.state import SearchState
 
-    both = lambda x: (RASTRIGIN.fun(x), RASTRIGIN.grad(x))
     objective = Objective(RASTRIGIN.fun, RASTRIGIN.grad, (), 2)
-    from scipy.optimize import minimize_scalar
     near = minimize_scalar(lambda t: RASTRIGIN.fun(np.array([t, 0.0])), bounds=(0.5, 1.5),
                            method="bounded", options=dict(xatol=1e-12)).x
-    state = _state_at([near, 0.0], both)  # the local minimum near (1, 0), F ~ 1
+    x = np.array([near, 0.0])  # the local minimum near (1, 0), F ~ 1
+    f, g = objective.value_and_grad(x)
+    state = SearchState(x=x, fun=f, jac=g, f_start=f)
     before = (state.x.copy(), state.fun)
     options = validated_options(state.x, None, dt=None, hop_dt=None, **_DEFAULT_OPTIONS)
     y = np.array(landing)
