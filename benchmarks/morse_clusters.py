@@ -1,6 +1,6 @@
 """Morse clusters (rho = 6): hamopt against basin-hopping and the other peers.
 
-    python benchmarks/morse_clusters.py [--sizes 5-13] [--starts 10] [--budget 10000] [--seed 0]
+    python benchmarks/morse_clusters.py [--sizes 5-13 | 14-30:2] [--starts 10] [--budget 10000] [--seed 0]
 
 Each method from the same random starts (atoms uniform in a cube of the
 cluster's size, which is also the box), restarted while budget remains, with
@@ -21,8 +21,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0, help="of the starts (0: the reported ones)")
     args = parser.parse_args()
-    lo, _, hi = args.sizes.partition("-")
-    sizes = list(range(int(lo), int(hi or lo) + 1))
+    sizes = clusters.parse_sizes(args.sizes)
     methods = args.methods.split(",")
     runs = clusters.run_suite(sizes, methods, args.starts, args.budget, workers=args.workers,
                               seed=args.seed, progress=lambda done, total: print(f"\r{done}/{total}", end="",
