@@ -270,11 +270,13 @@ def test_landings_are_polished_with_an_exact_gradient_or_when_asked(jac, hop_lan
     assert (res.nlandings > 0) == polished
 
 
-@pytest.mark.parametrize("drop, found", [(1e-15, False), (1e-3, True)])
-def test_after_two_empty_flights_the_lower_landing_is_polished(monkeypatch, drop, found):
+@pytest.mark.parametrize("drop, found, polished", [(1e-15, False, [3.0, 5.0]),
+                                                   (1e-3, True, [3.0])])
+def test_after_two_empty_flights_the_landings_are_polished_lower_first(monkeypatch, drop,
+                                                                      found, polished):
     """Neither flight found a point below F_b = 1; the polish starts at the landing with
-    F = 3 (not 5), and the search counts a new minimum only if it is clearly lower
-    (not a rounding error below F_b)."""
+    F = 3, and goes on to the one with F = 5 only if that found nothing. The search
+    counts a new minimum only if it is clearly lower (not a rounding error below F_b)."""
     from types import SimpleNamespace
     from hamopt._options import validated_options
     from hamopt._outcomes import Outcome
@@ -296,6 +298,6 @@ def test_after_two_empty_flights_the_lower_landing_is_polished(monkeypatch, drop
     outcome, went = flights._both_ways(state, SimpleNamespace(fev_per_step=1), options,
                                        np.random.default_rng(0), polish, np.ones(1), 1.0,
                                        None, None)
-    assert state.nhops == 2 and state.nlandings == 1
-    assert len(starts) == 1 and starts[0][1] == 3.0 and starts[0][0][0] == -2.0
+    assert state.nhops == 2 and state.nlandings == len(polished)
+    assert [start[1] for start in starts] == polished and starts[0][0][0] == -2.0
     assert (outcome, went) == (None, found)

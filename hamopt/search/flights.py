@@ -144,7 +144,8 @@ def _rise(state, objective, options, rng):
 
 def _both_ways(state, objective, options, rng, polish, direction, climb, callback, progress):
     """Fly along ``direction`` and, if that found nothing, against it; if neither
-    found anything, polish from the lower of their landings (``hop_landings``).
+    found anything, polish from their landings (``hop_landings``), the lower first,
+    until one of them leads below F_b.
 
     Returns (the Outcome that ends the search, or None to go on; whether a
     flight or a landing's polish found a new best point).
@@ -167,15 +168,18 @@ def _both_ways(state, objective, options, rng, polish, direction, climb, callbac
                                   found)
         if landing is not None:
             landings.append(landing)
-    if not (options.hop_landings and options.polish and landings):
+    if not (options.hop_landings and options.polish):
         return None, False
-    state.nlandings += 1
     f_b = state.fun
-    polish(state, min(landings, key=lambda landing: landing[1]))
-    # A polish that went back down to x_b's minimum may end a rounding error below F_b:
-    # that is no new minimum (and counting it would keep the search going for ever).
-    found = state.fun < f_b - _NEW_MINIMUM * max(1.0, abs(f_b))
-    return _after_success(state, options, None, found)
+    for landing in sorted(landings, key=lambda landing: landing[1]):
+        state.nlandings += 1
+        polish(state, landing)
+        # A polish that went back down to x_b's minimum may end a rounding error below
+        # F_b: that is no new minimum (and counting it would keep the search going for
+        # ever).
+        if state.fun < f_b - _NEW_MINIMUM * max(1.0, abs(f_b)):
+            return _after_success(state, options, None, True)
+    return None, False
 
 
 def _after_success(state, options, outcome, found):
