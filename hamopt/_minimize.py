@@ -190,10 +190,11 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         does not change over that step, the drop stands.
     hop_landings : bool, optional
         Whether a direction whose flights both found nothing below the best
-        value is followed by the polish from the lower of their *landings*
-        (where they ended): one L-BFGS-B run to scipy's default tolerances,
-        and the full polish if that went below the best value (minima
-        hopping's relaxation after each flight). Default: True with a
+        value is followed by the polish from their *landings* (where they
+        ended), the lower first, until one leads below the best value: one
+        L-BFGS-B run to scipy's default tolerances from each, and the full
+        polish if that went below the best value (minima hopping's
+        relaxation after each flight). Default: True with a
         gradient (``jac`` given), False with finite differences, where a
         polish costs ``n + 1`` evaluations a gradient and the landings did
         not pay (README, bbob).
@@ -325,7 +326,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     (eq. 2). It stops after ``hop_steps`` steps or once ``F < F0``; if it
     found a value below ``F(x_b)``, the polish starts there, otherwise the
     same direction is flown the other way, and if that finds nothing either,
-    the polish starts from the lower of the two flights' ends
+    the polish starts from the two flights' ends, the lower first
     (``hop_landings``). ``B`` starts at ``F(x0) - F(x_b)``,
     at most 64 rises of ``F`` over one flight step (or at ``hop_climb``),
     and doubles after every sweep without a new best point. On the benchmark

@@ -8,20 +8,27 @@ from hamopt.bench import clusters
 PHI = (1 + 5 ** 0.5) / 2
 
 
-def _relaxed(points):
-    x = np.asarray(points, dtype=float).ravel()
-    return minimize(clusters.morse_energy, x, jac=clusters.morse_gradient, method="BFGS",
+def _relaxed(points, potential="morse"):
+    family = clusters.POTENTIALS[potential]
+    x = family.pair_distance * np.asarray(points, dtype=float).ravel()
+    return minimize(family.energy, x, jac=family.gradient, method="BFGS",
                     options=dict(gtol=1e-10)).fun
 
 
-def test_gradient_matches_the_energy():
+@pytest.mark.parametrize("potential", ["morse", "lj"])
+def test_gradient_matches_the_energy(potential):
+    family = clusters.POTENTIALS[potential]
     x = np.random.default_rng(0).uniform(-1.5, 1.5, 3 * 9)
-    assert check_grad(clusters.morse_energy, clusters.morse_gradient, x) < 1e-5 * np.linalg.norm(
-        clusters.morse_gradient(x))
+    assert check_grad(family.energy, family.gradient, x) < 1e-5 * np.linalg.norm(
+        family.gradient(x))
 
 
-def test_a_pair_at_the_equilibrium_distance_has_energy_minus_one():
-    assert clusters.morse_energy(np.array([0.0, 0, 0, 1, 0, 0])) == pytest.approx(-1.0)
+@pytest.mark.parametrize("potential", ["morse", "lj"])
+def test_a_pair_at_the_equilibrium_distance_has_energy_minus_one(potential):
+    family = clusters.POTENTIALS[potential]
+    pair = np.array([0.0, 0, 0, family.pair_distance, 0, 0])
+    assert family.energy(pair) == pytest.approx(-1.0)
+    assert np.allclose(family.gradient(pair), 0.0, atol=1e-12)
 
 
 def _icosahedron():
@@ -38,18 +45,25 @@ def test_the_octahedron_and_the_icosahedron_relax_to_the_published_minima():
         clusters.MINIMA[13], abs=1e-4)
 
 
-def test_the_capped_icosahedron_relaxes_to_the_searched_reference_for_14_atoms():
-    # MINIMA[14] comes from long searches (benchmarks/morse_reference.py), not from a
-    # table; the 13-atom icosahedron with one atom over a face is a structure built
-    # by hand that must land on it.
+def test_the_lennard_jones_icosahedron_relaxes_to_the_published_minimum():
+    assert _relaxed(np.vstack([[0, 0, 0], _icosahedron()]), "lj") == pytest.approx(
+        clusters.LJ_MINIMA[13], abs=1e-5)
+
+
+@pytest.mark.parametrize("potential, minima", [("morse", clusters.MINIMA),
+                                               ("lj", clusters.LJ_MINIMA)])
+def test_the_capped_icosahedron_relaxes_to_the_reference_for_14_atoms(potential, minima):
+    # Morse's MINIMA[14] comes from long searches (benchmarks/morse_reference.py), not
+    # from a table; the 13-atom icosahedron with one atom over a face is a structure
+    # built by hand that must land on it (and on the database's value for LJ).
     vertices = _icosahedron()
     face = next((i, j, k) for i in range(12) for j in range(i) for k in range(j)
                 if max(np.linalg.norm(vertices[a] - vertices[b])
                        for a, b in ((i, j), (j, k), (i, k))) < 1.1)
     centre = vertices[list(face)].mean(axis=0)
     cap = 1.6 * centre / np.linalg.norm(centre)
-    assert _relaxed(np.vstack([[0, 0, 0], vertices, cap])) == pytest.approx(
-        clusters.MINIMA[14], abs=1e-5)
+    assert _relaxed(np.vstack([[0, 0, 0], vertices, cap]), potential) == pytest.approx(
+        minima[14], abs=1e-5)
 
 
 def test_sizes_parse_ranges_and_steps():
@@ -58,7 +72,10 @@ def test_sizes_parse_ranges_and_steps():
     assert clusters.parse_sizes("20") == [20]
 
 
-def test_a_benchmark_run_counts_and_reports():
-    run = clusters.run_one(5, "lbfgsb", 0, 400)
-    assert run.evaluations == 400 and run.dim == 15
-    assert run.best >= clusters.MINIMA[5] - 1e-3
+@pytest.mark.parametrize("potential", ["morse", "lj"])
+def test_a_benchmark_run_counts_and_reports(potential):
+    run = clusters.run_one(5, "lbfgsb", 0, 400, potential=potential)
+    assert run.evaluations == 400 and run.dim == 15 and run.function == f"{potential}5"
+    assert run.best >= clusters.POTENTIALS[potential].minima[5] - 1e-3
+    table = clusters.markdown_table([run], ["lbfgsb"], potential)
+    assert f"| 5 | 15 | {clusters.POTENTIALS[potential].minima[5]} |" in table

@@ -1,4 +1,4 @@
-"""Atomic clusters under the Morse pair potential: a family of real objectives.
+"""Atomic clusters under the Morse (and the Lennard-Jones) pair potential: real objectives.
 
     E = sum_{i<j} e^{rho (1 - r_ij)} (e^{rho (1 - r_ij)} - 2)      (epsilon = r_e = 1)
 
@@ -17,6 +17,7 @@ take bounds. The energy is invariant under rotations and translations of
 the whole cluster, so no coordinate axis is special.
 """
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,6 +78,69 @@ def morse_gradient(x):
     return g
 
 
+# Lennard-Jones clusters, E = 4 sum_{i<j} (r_ij^-12 - r_ij^-6) (epsilon = sigma = 1):
+# a second family, on which nothing was tuned. Putative global minima of the
+# Cambridge Cluster Database (Wales & Doye, J. Phys. Chem. A 101, 5111 (1997)),
+# N = 5-30; N = 13 (the Mackay icosahedron) is relaxed in tests/test_clusters.py.
+LJ_MINIMA = {5: -9.103852, 6: -12.712062, 7: -16.505384, 8: -19.821489, 9: -24.113360,
+             10: -28.422532, 11: -32.765970, 12: -37.967600, 13: -44.326801,
+             14: -47.845157, 15: -52.322627, 16: -56.815742, 17: -61.317995,
+             18: -66.530949, 19: -72.659782, 20: -77.177043, 21: -81.684571,
+             22: -86.809782, 23: -92.844472, 24: -97.348815, 25: -102.372663,
+             26: -108.315616, 27: -112.873584, 28: -117.822402, 29: -123.587371,
+             30: -128.286571}
+
+
+@jit()
+def lj_energy(x):
+    n = x.size // 3
+    energy = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = x[3 * i] - x[3 * j]
+            dy = x[3 * i + 1] - x[3 * j + 1]
+            dz = x[3 * i + 2] - x[3 * j + 2]
+            inv6 = 1.0 / (dx * dx + dy * dy + dz * dz) ** 3
+            energy += 4.0 * inv6 * (inv6 - 1.0)
+    return energy
+
+
+@jit()
+def lj_gradient(x):
+    n = x.size // 3
+    g = np.zeros(x.size)
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = x[3 * i] - x[3 * j]
+            dy = x[3 * i + 1] - x[3 * j + 1]
+            dz = x[3 * i + 2] - x[3 * j + 2]
+            inv2 = 1.0 / (dx * dx + dy * dy + dz * dz)
+            inv6 = inv2 * inv2 * inv2
+            # (dE/dr) / r = -24 (2 r^-14 - r^-8)
+            scale = -24.0 * inv6 * (2.0 * inv6 - 1.0) * inv2
+            g[3 * i] += scale * dx
+            g[3 * i + 1] += scale * dy
+            g[3 * i + 2] += scale * dz
+            g[3 * j] -= scale * dx
+            g[3 * j + 1] -= scale * dy
+            g[3 * j + 2] -= scale * dz
+    return g
+
+
+class Potential(NamedTuple):
+    """A cluster family: its energy and gradient, putative minima, pair distance at
+    the bottom of the pair well (which scales the box) and the tag of its starts."""
+    energy: object
+    gradient: object
+    minima: dict
+    pair_distance: float
+    tag: int
+
+
+POTENTIALS = {"morse": Potential(morse_energy, morse_gradient, MINIMA, 1.0, 77),
+              "lj": Potential(lj_energy, lj_gradient, LJ_MINIMA, 2.0 ** (1.0 / 6.0), 78)}
+
+
 def parse_sizes(text):
     """Cluster sizes from the command line: "14-30:2" -> [14, 16, ..., 30],
     "5-13" -> [5, ..., 13], "20" -> [20]."""
@@ -85,27 +149,30 @@ def parse_sizes(text):
     return list(range(int(lo), int(hi or lo) + 1, int(step or 1)))
 
 
-def half_width(atoms):
-    return 0.8 * atoms ** (1.0 / 3.0)
+def half_width(atoms, pair_distance=1.0):
+    return 0.8 * pair_distance * atoms ** (1.0 / 3.0)
 
 
-def run_one(atoms, method, start, budget, seed=0, reference=None):
-    """``method`` on the Morse cluster of ``atoms`` atoms from start ``start``: a Run.
-    Solved is measured against ``reference`` (default: ``MINIMA[atoms]``; ``-inf``
-    for the runs that look for it)."""
-    a = half_width(atoms)
+def run_one(atoms, method, start, budget, seed=0, reference=None, potential="morse"):
+    """``method`` on the cluster of ``atoms`` atoms (``potential``: "morse" or "lj")
+    from start ``start``: a Run. Solved is measured against ``reference`` (default:
+    the family's putative minimum; ``-inf`` for the runs that look for it)."""
+    family = POTENTIALS[potential]
+    a = half_width(atoms, family.pair_distance)
     lower, upper = np.full(3 * atoms, -a), np.full(3 * atoms, a)
-    fmin = MINIMA[atoms] if reference is None else reference
-    problem = CountedProblem(morse_energy, morse_gradient, lower, upper, fmin, budget)
-    case = [seed, start, atoms, 77]
+    fmin = family.minima[atoms] if reference is None else reference
+    problem = CountedProblem(family.energy, family.gradient, lower, upper, fmin, budget)
+    case = [seed, start, atoms, family.tag]
     x0 = np.random.default_rng(case).uniform(lower, upper)
     run_method(problem, x0, method, case)
-    return Run(f"morse{atoms}", 3 * atoms, method, start, budget, problem.fmin, problem.best,
-               problem.evaluations, {SOLVED: problem.evaluations_to(SOLVED)})
+    return Run(f"{potential}{atoms}", 3 * atoms, method, start, budget, problem.fmin,
+               problem.best, problem.evaluations, {SOLVED: problem.evaluations_to(SOLVED)})
 
 
-def run_suite(sizes, methods, starts, budget, workers=2, seed=0, progress=None):
-    tasks = [(n, m, k, budget, seed) for n in sizes for m in methods for k in range(starts)]
+def run_suite(sizes, methods, starts, budget, workers=2, seed=0, progress=None,
+              potential="morse"):
+    tasks = [(n, m, k, budget, seed, None, potential)
+             for n in sizes for m in methods for k in range(starts)]
     return map_tasks(_run_task, tasks, workers, progress)
 
 
@@ -113,17 +180,18 @@ def _run_task(task):
     return run_one(*task)
 
 
-def markdown_table(runs, methods):
-    sizes = sorted({int(r.function[5:]) for r in runs})
+def markdown_table(runs, methods, potential="morse"):
+    minima = POTENTIALS[potential].minima
+    sizes = sorted({int(r.function[len(potential):]) for r in runs})
     out = ["| N | 3N | E* | " + " | ".join(methods) + " |\n", "|---" * (3 + len(methods)) + "|\n"]
     totals = dict.fromkeys(methods, 0)
     for n in sizes:
         cells = []
         for m in methods:
-            mine = [r for r in runs if r.method == m and r.function == f"morse{n}"]
+            mine = [r for r in runs if r.method == m and r.function == f"{potential}{n}"]
             got = sum(r.to_target[SOLVED] is not None for r in mine)
             totals[m] += got
             cells.append(f"{got}/{len(mine)}")
-        out.append(f"| {n} | {3 * n} | {MINIMA[n]} | " + " | ".join(cells) + " |\n")
+        out.append(f"| {n} | {3 * n} | {minima[n]} | " + " | ".join(cells) + " |\n")
     out.append("| **total** | | | " + " | ".join(f"**{totals[m]}**" for m in methods) + " |\n")
     return "".join(out)
