@@ -181,9 +181,15 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
             value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
             callback=callback, options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000,
                                             maxcor=_memory(objective.n)))
+        if objective.fev_per_step == 1:  # an exact gradient: a step down if L-BFGS-B stuck
+            first_step = lambda run: lambda callback=None: _unstuck(found, run, callback,
+                                                                    value_and_grad, box)
+            lbfgsb = first_step(lbfgsb)
         if rough:  # a landing's descent: one run to scipy's default tolerances
-            minimize(value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
-                     options=dict(maxcor=_memory(objective.n)))
+            descend = lambda callback=None: minimize(
+                value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
+                options=dict(maxcor=_memory(objective.n)))
+            (first_step(descend) if objective.fev_per_step == 1 else descend)()
         elif not simplex:
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
@@ -197,6 +203,49 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     if found.improved and found.jac is None:
         found.jac = value_and_grad(found.x)[1]  # the budget kept room for it
     return found
+
+
+# L-BFGS-B's first step from a point where the gradient is huge (atoms on top of
+# each other in a random Lennard-Jones cluster: |grad F| ~ 1e3-1e5) can end the run
+# after three evaluations without moving ("relative reduction of F <= factr *
+# epsmch"), and every round after it does the same. When a run did not move and the
+# projected gradient is above scipy's default gtol, the polish takes one step down
+# the gradient itself, from a tenth of the box's widest side (or of max(1, |x|_inf)
+# without a box), halving it at most _HALVINGS times until F is lower; the rounds
+# then go on from there.
+_STUCK_GTOL = 1e-5
+_HALVINGS = 40
+
+
+def _unstuck(found, run, callback, value_and_grad, box):
+    """``run(callback)``, then, if it did not lower found.fun, one backtracking step
+    along -grad F from found.x (see _HALVINGS)."""
+    start = found.fun
+    result = run(callback)
+    if found.fun < start:
+        return result
+    g = found.jac if found.jac is not None else value_and_grad(found.x)[1]
+    x = found.x
+    if box is not None:
+        lower, upper = box
+        g = np.where(((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0)), 0.0, g)
+        widths = np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)
+        widths = widths[np.isfinite(widths)]
+    else:
+        widths = np.empty(0)
+    norm = float(np.linalg.norm(g))
+    if not (math.isfinite(norm) and np.max(np.abs(g)) > _STUCK_GTOL):
+        return result
+    step = 0.1 * (float(widths.max()) if widths.size else max(1.0, float(np.max(np.abs(x)))))
+    for _ in range(_HALVINGS):
+        z = x - (step / norm) * g
+        if box is not None:
+            z = np.clip(z, box[0], box[1])
+        value_and_grad(z)  # keeps z in found if F is lower there
+        if found.fun < start:
+            break
+        step *= 0.5
+    return result
 
 
 def _memory(n):
