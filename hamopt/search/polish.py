@@ -181,15 +181,15 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
             value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
             callback=callback, options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000,
                                             maxcor=_memory(objective.n)))
-        if objective.fev_per_step == 1:  # an exact gradient: a step down if L-BFGS-B stuck
-            first_step = lambda run: lambda callback=None: _unstuck(found, run, callback,
-                                                                    value_and_grad, box)
-            lbfgsb = first_step(lbfgsb)
-        if rough:  # a landing's descent: one run to scipy's default tolerances
-            descend = lambda callback=None: minimize(
-                value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
-                options=dict(maxcor=_memory(objective.n)))
-            (first_step(descend) if objective.fev_per_step == 1 else descend)()
+        # A landing's descent: one run to scipy's default tolerances.
+        rough_lbfgsb = lambda callback=None: minimize(
+            value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
+            options=dict(maxcor=_memory(objective.n)))
+        if objective.fev_per_step == 1:  # an exact gradient: a step down where L-BFGS-B stuck
+            lbfgsb = _with_step_down(lbfgsb, found, value_and_grad, box)
+            rough_lbfgsb = _with_step_down(rough_lbfgsb, found, value_and_grad, box)
+        if rough:
+            rough_lbfgsb()
         elif not simplex:
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
@@ -217,35 +217,38 @@ _STUCK_GTOL = 1e-5
 _HALVINGS = 40
 
 
-def _unstuck(found, run, callback, value_and_grad, box):
-    """``run(callback)``, then, if it did not lower found.fun, one backtracking step
-    along -grad F from found.x (see _HALVINGS)."""
-    start = found.fun
-    result = run(callback)
-    if found.fun < start:
+def _with_step_down(run, found, value_and_grad, box):
+    """``run`` (an L-BFGS-B run), followed by _step_down if it did not lower found.fun."""
+    def run_then_step(callback=None):
+        start = found.fun
+        result = run(callback)
+        if not found.fun < start:
+            _step_down(found, value_and_grad, box)
         return result
-    g = found.jac if found.jac is not None else value_and_grad(found.x)[1]
-    x = found.x
+    return run_then_step
+
+
+def _step_down(found, value_and_grad, box):
+    """One backtracking step along -grad F from found.x if the projected gradient
+    there is above _STUCK_GTOL (see _HALVINGS); found keeps a lower point."""
+    start, x = found.fun, found.x
+    g = found.jac if found.jac is not None else value_and_grad(x)[1]
+    widths = np.empty(0)
     if box is not None:
         lower, upper = box
         g = np.where(((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0)), 0.0, g)
         widths = np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)
         widths = widths[np.isfinite(widths)]
-    else:
-        widths = np.empty(0)
     norm = float(np.linalg.norm(g))
     if not (math.isfinite(norm) and np.max(np.abs(g)) > _STUCK_GTOL):
-        return result
+        return
     step = 0.1 * (float(widths.max()) if widths.size else max(1.0, float(np.max(np.abs(x)))))
     for _ in range(_HALVINGS):
         z = x - (step / norm) * g
-        if box is not None:
-            z = np.clip(z, box[0], box[1])
-        value_and_grad(z)  # keeps z in found if F is lower there
+        value_and_grad(z if box is None else np.clip(z, box[0], box[1]))  # keeps a lower z
         if found.fun < start:
-            break
+            return
         step *= 0.5
-    return result
 
 
 def _memory(n):
