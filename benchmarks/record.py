@@ -3,10 +3,10 @@
     python benchmarks/record.py benchmarks/results/NAME.md -- COMMAND [ARGS...]
 
 Writes the file with a header naming the command, the commit it ran at (and
-whether the work tree had uncommitted changes, which would make the figures
-unreproducible), the date and the wall time, then the command's standard
-output. The command's standard error is passed through. Fails, writing
-nothing, if the command fails.
+whether the work tree had uncommitted changes outside benchmarks/results/,
+which would make the figures unreproducible), the date and the wall time,
+then the command's standard output. The command's standard error is passed
+through. Fails, writing nothing, if the command fails.
 """
 import subprocess
 import sys
@@ -27,7 +27,9 @@ def main(argv):
         sys.exit(__doc__)
     target, command = Path(argv[0]), argv[2:]
     commit = _git("rev-parse", "--short=12", "HEAD")
-    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    # Results files written by earlier runs of a batch are not code changes.
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                      ":(exclude)benchmarks/results"))
     started = time.time()
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:

@@ -43,21 +43,22 @@ METHODS = ("hamopt", "hamopt_climb10", "basinhopping", "lbfgsb", "bfgs", "dual_a
 
 
 @jit()
-def morse_energy(x):
+def _pair_sum(x, pair):
+    """sum_{i<j} pair(r_ij^2) over the atoms of x (positions row by row)."""
     n = x.size // 3
-    energy = 0.0
+    total = 0.0
     for i in range(n):
         for j in range(i + 1, n):
             dx = x[3 * i] - x[3 * j]
             dy = x[3 * i + 1] - x[3 * j + 1]
             dz = x[3 * i + 2] - x[3 * j + 2]
-            e = math.exp(RHO * (1.0 - math.sqrt(dx * dx + dy * dy + dz * dz)))
-            energy += e * (e - 2.0)
-    return energy
+            total += pair(dx * dx + dy * dy + dz * dz)
+    return total
 
 
 @jit()
-def morse_gradient(x):
+def _pair_sum_gradient(x, slope):
+    """The gradient of _pair_sum, given ``slope(r^2)`` = (d pair / dr) / r."""
     n = x.size // 3
     g = np.zeros(x.size)
     for i in range(n):
@@ -65,10 +66,7 @@ def morse_gradient(x):
             dx = x[3 * i] - x[3 * j]
             dy = x[3 * i + 1] - x[3 * j + 1]
             dz = x[3 * i + 2] - x[3 * j + 2]
-            r = math.sqrt(dx * dx + dy * dy + dz * dz)
-            e = math.exp(RHO * (1.0 - r))
-            # dE/dr = -2 rho e (e - 1); the force along the unit vector (dx, dy, dz)/r
-            scale = -2.0 * RHO * e * (e - 1.0) / r if r > 0.0 else 0.0
+            scale = slope(dx * dx + dy * dy + dz * dz)
             g[3 * i] += scale * dx
             g[3 * i + 1] += scale * dy
             g[3 * i + 2] += scale * dz
@@ -76,6 +74,30 @@ def morse_gradient(x):
             g[3 * j + 1] -= scale * dy
             g[3 * j + 2] -= scale * dz
     return g
+
+
+@jit()
+def _morse_pair(r2):
+    e = math.exp(RHO * (1.0 - math.sqrt(r2)))
+    return e * (e - 2.0)
+
+
+@jit()
+def _morse_slope(r2):
+    r = math.sqrt(r2)
+    e = math.exp(RHO * (1.0 - r))
+    # dE/dr = -2 rho e (e - 1); the force along the unit vector (dx, dy, dz)/r
+    return -2.0 * RHO * e * (e - 1.0) / r if r > 0.0 else 0.0
+
+
+@jit()
+def morse_energy(x):
+    return _pair_sum(x, _morse_pair)
+
+
+@jit()
+def morse_gradient(x):
+    return _pair_sum_gradient(x, _morse_slope)
 
 
 # Lennard-Jones clusters, E = 4 sum_{i<j} (r_ij^-12 - r_ij^-6) (epsilon = sigma = 1):
@@ -92,39 +114,27 @@ LJ_MINIMA = {5: -9.103852, 6: -12.712062, 7: -16.505384, 8: -19.821489, 9: -24.1
 
 
 @jit()
+def _lj_pair(r2):
+    inv6 = 1.0 / r2 ** 3
+    return 4.0 * inv6 * (inv6 - 1.0)
+
+
+@jit()
+def _lj_slope(r2):
+    inv2 = 1.0 / r2
+    inv6 = inv2 * inv2 * inv2
+    # (dE/dr) / r = -24 (2 r^-14 - r^-8)
+    return -24.0 * inv6 * (2.0 * inv6 - 1.0) * inv2
+
+
+@jit()
 def lj_energy(x):
-    n = x.size // 3
-    energy = 0.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx = x[3 * i] - x[3 * j]
-            dy = x[3 * i + 1] - x[3 * j + 1]
-            dz = x[3 * i + 2] - x[3 * j + 2]
-            inv6 = 1.0 / (dx * dx + dy * dy + dz * dz) ** 3
-            energy += 4.0 * inv6 * (inv6 - 1.0)
-    return energy
+    return _pair_sum(x, _lj_pair)
 
 
 @jit()
 def lj_gradient(x):
-    n = x.size // 3
-    g = np.zeros(x.size)
-    for i in range(n):
-        for j in range(i + 1, n):
-            dx = x[3 * i] - x[3 * j]
-            dy = x[3 * i + 1] - x[3 * j + 1]
-            dz = x[3 * i + 2] - x[3 * j + 2]
-            inv2 = 1.0 / (dx * dx + dy * dy + dz * dz)
-            inv6 = inv2 * inv2 * inv2
-            # (dE/dr) / r = -24 (2 r^-14 - r^-8)
-            scale = -24.0 * inv6 * (2.0 * inv6 - 1.0) * inv2
-            g[3 * i] += scale * dx
-            g[3 * i + 1] += scale * dy
-            g[3 * i + 2] += scale * dz
-            g[3 * j] -= scale * dx
-            g[3 * j + 1] -= scale * dy
-            g[3 * j + 2] -= scale * dz
-    return g
+    return _pair_sum_gradient(x, _lj_slope)
 
 
 class Potential(NamedTuple):
