@@ -34,7 +34,7 @@ MINIMA = {5: -9.0449, 6: -12.4878, 7: -16.2076, 8: -19.3274, 9: -23.4172, 10: -2
           # lowest energy of long runs, 100,000 evaluations each, two of hamopt and two of
           # basinhopping from starts none of the benchmark's methods uses
           # (benchmarks/morse_reference.py, results/morse_reference.md). All four agree
-          # to 1e-6 except at N = 26 (three of four) and N = 30 (two of four).
+          # to 1e-6 except at N = 30 (two of four).
           14: -45.619277, 16: -53.845835, 18: -62.689245, 20: -72.507782, 22: -81.136735,
           24: -90.685398, 26: -100.549598, 28: -108.997831, 30: -118.432844}
 SOLVED = 1e-3
