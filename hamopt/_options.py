@@ -93,6 +93,7 @@ class Options:
     hop_sweep: int
     hop_climb: Optional[float]
     hop_landings: bool
+    hop_line: bool
     restarts: float
     search: bool
 
@@ -120,7 +121,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
                       hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
                       maxiter, maxfev, tol, hop_climb=None, hop_landings=None,
-                      finite_differences=False):
+                      hop_line=False, finite_differences=False):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -167,6 +168,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         hop_landings=(not finite_differences if hop_landings is None
                       else _flag("hop_landings", hop_landings)),
+        hop_line=_flag("hop_line", hop_line),
         restarts=(math.inf if math.isfinite(maxfev) and search else 0) if restarts is None
         else _count("restarts", restarts, minimum=0),
         search=search)

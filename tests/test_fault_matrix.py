@@ -119,6 +119,7 @@ run_options = st.fixed_dictionaries({
     "bounded": st.booleans(),
     "maxfev": st.integers(300, 3000),
     "nu": st.sampled_from([0.0, 1e-5, 0.1]),
+    "hop_line": st.booleans(),
 })
 
 
@@ -129,7 +130,7 @@ def _setup(problem, options):
     x0 = np.random.default_rng(seed).uniform(lower, upper)
     bounds = (lower, upper) if options["bounded"] else None
     kwargs = dict(polish=options["polish"], hops=options["hops"], maxfev=options["maxfev"],
-                  nu=options["nu"], rng=seed,
+                  nu=options["nu"], rng=seed, hop_line=options["hop_line"],
                   F0=fn.minimum(n) if options["known_F0"] else None,
                   bounds=None if bounds is None else list(zip(lower, upper)))
     return fn, x0, bounds, kwargs

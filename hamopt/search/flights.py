@@ -64,6 +64,7 @@ import numpy as np
 from .._outcomes import Outcome, error_for
 from ..dynamics import Particle, regularized, run
 from .directions import clipped, curvature_axes, random_basis
+from .line import LineObjective, OnLine, line_settings
 
 _MIN_RELATIVE_CLIMB = 1e-3
 _CLIMB_GROWTH = 2.0
@@ -162,11 +163,14 @@ def _both_ways(state, objective, options, rng, polish, direction, climb, callbac
         state.hop_climb = climb
         settings = options.flight(F0=state.fun - options.hop_gap * climb,
                                   maxiter=min(state.nit + options.hop_steps, options.maxiter))
-        outcome, found, landing = _fly(state, objective, settings, rng, p0, callback, progress)
+        fly = _fly_on_line if options.hop_line else _fly
+        outcome, found, landing = fly(state, objective, settings, rng, p0, callback, progress)
         state.nhops += 1
         state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
         if found and options.polish:
             polish(state)
+        if found:
+            _known_gradient(state, objective, options)
         if outcome in _ENDS_SEARCH or found:
             return _after_success(state, options, outcome if outcome in _ENDS_SEARCH else None,
                                   found)
@@ -296,3 +300,44 @@ def _fly(state, objective, settings, rng, p0, callback, progress):
         found = state.take_best(particle, start)
     landing = (particle.q, particle.f) if math.isfinite(particle.f) else None
     return outcome, found, landing
+
+
+def _fly_on_line(state, objective, settings, rng, p0, callback, progress):
+    """_fly on the line through state.x along p0 (line.py): the same returns, in x.
+    A new best point's gradient is unknown (NaN) until the polish or
+    ``_known_gradient`` computes it."""
+    size = float(np.linalg.norm(p0))
+    line = LineObjective(objective, state.x, p0 / size, settings.weight_decay, settings.box)
+    particle = Particle(np.zeros(1), state.fun, np.array([state.jac @ line.u]),
+                        line_settings(settings, line), line.fev_per_step, rng,
+                        p0=np.array([size]), counts=(state.nit, state.nfev, state.njev))
+    seen = OnLine(particle, line)
+    start = particle.f_best
+    try:
+        outcome = Outcome(run(particle, line, callback and (lambda _: callback(seen)),
+                              progress and (lambda _: progress(seen))))
+    except BaseException:
+        objective.pending = line.pending
+        raise
+    finally:
+        state.take_counts(particle)
+        found = particle.f_best < min(start, state.fun)
+        if found:
+            state.x, state.fun = seen.x_best, particle.f_best
+            state.jac = np.full(state.x.size, np.nan)
+    landing = (seen.q, particle.f) if np.isfinite(particle.f) else None
+    return outcome, found, landing
+
+
+def _known_gradient(state, objective, options):
+    """Compute grad F at state.x (counted) if a line flight left it unknown and the
+    budget has room: the next flight and the curvature axes start from it."""
+    if np.all(np.isfinite(state.jac)) or state.nfev + objective.fev_per_step > options.maxfev:
+        return
+    f, g = objective.value_and_grad(state.x.copy())
+    state.nfev += objective.fev_per_step
+    state.njev += 1
+    g = np.asarray(g, dtype=float)
+    if g.shape != state.x.shape:
+        raise error_for(Outcome.BAD_GRADIENT_SHAPE, state.x.size)
+    state.jac = g + options.weight_decay * state.x

@@ -320,7 +320,7 @@ def _rounds(found, run_once, ftol=0.0):
     return None
 
 
-def polish_stage(state, objective, options, rng, start=None):
+def polish_stage(state, objective, options, rng, start=None, rough=False):
     """Polish from the search's best point; fold what it found into ``state``.
 
     With ``start = (x, F(x))`` (a flight's landing), first one rough L-BFGS-B
@@ -333,7 +333,7 @@ def polish_stage(state, objective, options, rng, start=None):
         if not _polish_from(state, landing, objective, options, rng, rough=True):
             return False
     best = LocalSearch(x=state.x, fun=state.fun, jac=state.jac)
-    return _polish_from(state, best, objective, options, rng, rough=False) or start is not None
+    return _polish_from(state, best, objective, options, rng, rough=rough) or start is not None
 
 
 def _polish_from(state, found, objective, options, rng, rough):
