@@ -153,7 +153,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         A given ``hops`` flies them at any ``n``.
     hop_steps : int, optional
         Leapfrog steps of one flight at most. Default 100; 20 with finite
-        differences (``jac=None``), where a step costs ``n + 1`` evaluations.
+        differences (``jac=None``), where a step costs ``n + 1`` evaluations;
+        50 with finite differences and ``hop_line`` (2 evaluations a step).
     hop_patience : int, optional
         The hop search ends after this many sweeps in a row (a flight along
         every direction, both ways if the first found nothing) without a new
@@ -203,10 +204,13 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         one forward difference along ``u``: 2 evaluations a step with finite
         differences instead of ``n + 1``), polish a flight's find with one
         L-BFGS-B run to scipy's default tolerances, and run the full polish
-        once, when the search has ended. Default False. With finite
-        differences in 10 variables it solved more of the test functions than
-        restarts without flights, but hit fewer bbob targets (README, *What
-        the dynamics add*).
+        once, when the search has ended, if the flights found a lower point
+        (``hop_steps`` is then 50 by default with finite differences).
+        Default False. With finite differences in 10 variables it solved
+        more of the test functions than restarts without flights, but hit
+        fewer bbob targets (README, *What the dynamics add*). If the budget
+        ends right after a flight found a new best point, ``jac`` is NaN
+        (the gradient there was not computed).
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by

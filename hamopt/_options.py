@@ -38,6 +38,12 @@ HOP_DIRECTIONS = ("curvature", "axes", "random")
 # (chosen on bbob instances 7-9: 87 final-target hits at 1000 d against 78 with
 # (100, 3) and 84 without flights; benchmarks/results/bbob_tuning.md).
 HOP_STEPS = (100, 20)
+# A line flight's step costs 2 evaluations with finite differences (search/line.py):
+# with hop_line and jac=None, flights are this long. Test functions with finite
+# differences, 10,000 evaluations (finite_differences.py, scratch runs at 214c770):
+# 20, 50 and 100 steps solved 79, 86 and 85 of 117 (no flights 79); bbob in 10 and
+# 20-D (instances 7-9, 13-20) 241, 247 and 240 of 440 (no flights 256).
+HOP_STEPS_LINE = 50
 HOP_PATIENCE = (3, 1)
 # With finite differences, from this many variables on the hop search flies no
 # flights by default (hops=0): the search is the polish, then restarts from fresh
@@ -125,6 +131,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
+    hop_line = _flag("hop_line", hop_line)
     if hops is None:
         search = polish
         flights = not (finite_differences and x0.size >= FLIGHTS_WITH_DIFFERENCES_BELOW_N)
@@ -159,8 +166,9 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         dynamics_maxfev=(math.floor((1.0 - POLISH_SHARE) * maxfev)
                          if polish and math.isfinite(maxfev) else maxfev),
         trajectory_steps=trajectory_steps, polish=polish, hops=hops,
-        hop_steps=_count("hop_steps", _default(hop_steps, HOP_STEPS, finite_differences),
-                         minimum=1),
+        hop_steps=_count("hop_steps",
+                         HOP_STEPS_LINE if hop_steps is None and hop_line and finite_differences
+                         else _default(hop_steps, HOP_STEPS, finite_differences), minimum=1),
         hop_patience=_count("hop_patience",
                             _default(hop_patience, HOP_PATIENCE, finite_differences), minimum=1),
         hop_dt=hop_dt, hop_gap=hop_gap, hop_directions=hop_directions,
@@ -168,7 +176,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         hop_landings=(not finite_differences if hop_landings is None
                       else _flag("hop_landings", hop_landings)),
-        hop_line=_flag("hop_line", hop_line),
+        hop_line=hop_line,
         restarts=(math.inf if math.isfinite(maxfev) and search else 0) if restarts is None
         else _count("restarts", restarts, minimum=0),
         search=search)

@@ -62,13 +62,16 @@ def _stages(state, particle, objective, options, rng, callback, progress):
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
             and state.nit < options.maxiter):
         # With line flights (hop_line) a flight's find gets one rough L-BFGS-B run, and
-        # the full polish runs once, when the search has ended (search/line.py).
+        # the full polish runs once, when the search has ended, if the flights found a
+        # lower point (search/line.py).
         def polish(searched, start=None):
             return polish_stage(searched, objective, options, rng, start,
                                 rough=options.hop_line)
 
+        polished = state.fun
         outcome = hop_search(state, objective, options, rng, polish, callback, progress)
-        if options.hop_line and options.polish and outcome == Outcome.SEARCH_ENDED:
+        if (options.hop_line and options.polish and outcome == Outcome.SEARCH_ENDED
+                and state.fun < polished):
             improved = polish_stage(state, objective, options, rng)
             if improved and _target_reached(state, options):
                 outcome = Outcome.POLISHED_TO_TOL

@@ -77,3 +77,21 @@ def test_line_flights_find_the_wells_that_the_polish_alone_does_not():
                                   hop_line=True)
             solved[flights] += res.fun < 1e-6
     assert solved[True] >= 5 and solved[False] <= 1
+
+
+def test_with_an_exact_gradient_the_slope_is_the_gradient_along_the_line_for_one_call():
+    calls = []
+
+    def fun(x):
+        calls.append(x.copy())
+        return float(np.sum(np.sin(x)) + x @ x)
+
+    def jac(x):
+        return np.cos(x) + 2 * x
+
+    x, u = np.array([0.3, -0.7, 1.1]), np.array([2.0, 1.0, -2.0]) / 3.0
+    line = LineObjective(Objective(fun, jac, (), 3), x, u, 0.0, None)
+    f, g = line.value_and_grad(np.array([-0.2]))
+    y = x - 0.2 * u
+    assert line.fev_per_step == 1 and len(calls) == 1
+    assert f == fun(y) and g[0] == pytest.approx(jac(y) @ u, rel=1e-14)

@@ -246,9 +246,9 @@ VARIANTS = {
     # fly none (_options.FLIGHTS_WITH_DIFFERENCES_BELOW_N); a given hops brings them back.
     "hamopt_flights": dict(hops=10**9),
     # Flights on their lines (hop_line: 2 evaluations a step with finite differences,
-    # not n + 1; a rough polish from each find, the full one when the search ends),
-    # at any n, with the flights' length for an exact gradient (100 steps).
-    "hamopt_line_flights": dict(hops=10**9, hop_line=True, hop_steps=100),
+    # not n + 1; a rough polish from each find, the full one when the search ends)
+    # at any n.
+    "hamopt_line_flights": dict(hops=10**9, hop_line=True),
     # No polish from the flights' landings (hop_landings=False): a sweep's direction
     # that found nothing either way is left at once, as before the landings.
     "hamopt_no_landings": dict(hop_landings=False),

@@ -308,6 +308,8 @@ def _fly_on_line(state, objective, settings, rng, p0, callback, progress):
     ``_known_gradient`` computes it."""
     size = float(np.linalg.norm(p0))
     line = LineObjective(objective, state.x, p0 / size, settings.weight_decay, settings.box)
+    if state.nfev + line.fev_per_step > settings.maxfev:
+        return Outcome.MAXFEV_REACHED, False, None
     particle = Particle(np.zeros(1), state.fun, np.array([state.jac @ line.u]),
                         line_settings(settings, line), line.fev_per_step, rng,
                         p0=np.array([size]), counts=(state.nit, state.nfev, state.njev))

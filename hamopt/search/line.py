@@ -21,6 +21,7 @@ import dataclasses
 import numpy as np
 
 from .._objective import real_value
+from .._outcomes import Outcome, error_for
 from ..dynamics import regularized
 
 _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
@@ -29,19 +30,22 @@ _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 class LineObjective:
     """F and dF/ds on the line ``x + s u`` (s a 1-vector), for a line particle.
 
-    Every evaluation goes through ``objective.value`` (the user's ``fun``, counted
-    by the particle at ``fev_per_step = 2`` a step); ``pending`` holds the calls
-    made by an evaluation that raised, as ``Objective.pending`` does.
+    With finite differences every evaluation goes through ``objective.value``
+    (the user's ``fun``, counted by the particle at ``fev_per_step = 2`` a step);
+    with an exact gradient ``dF/ds = grad F . u`` (one evaluation a step).
+    ``pending`` holds the calls made by an evaluation that raised, as
+    ``Objective.pending`` does.
     """
 
     compiled = False
-    fev_per_step = 2
     pending = 0
 
     def __init__(self, objective, x, u, weight_decay, box):
         self.objective, self.x, self.u = objective, x, u
         self.weight_decay, self.box = weight_decay, box
         self.segment = segment(x, u, box)
+        self.exact = objective.fev_per_step == 1
+        self.fev_per_step = 1 if self.exact else 2
 
     def point(self, s):
         """x + s u, in the box (rounding may put it a hair outside)."""
@@ -56,6 +60,15 @@ class LineObjective:
         self.pending = 0
         s = float(s[0])
         y = self.point(s)
+        if self.exact:
+            self.pending = 1  # whatever raises, fun was called once
+            f, g = self.objective.value_and_grad(y.copy())
+            g = np.asarray(g, dtype=float)
+            if g.shape != y.shape:
+                raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
+            self.pending = 0
+            f = regularized(real_value(f), y, self.weight_decay)
+            return f, np.array([(g + self.weight_decay * y) @ self.u])
         f = self._value(y)
         h = _SQRT_EPS * max(1.0, float(np.max(np.abs(y))))
         if s + h > self.segment[1]:
