@@ -1,6 +1,6 @@
 """The analytic suite with finite-difference gradients: do the flights pay when a gradient costs n + 1?
 
-    python benchmarks/finite_differences.py [--starts 3] [--methods hamopt,...]
+    python benchmarks/finite_differences.py [--starts 3] [--methods hamopt,...] [--seed 0]
 
 Every benchmark case (15 functions, n = 2, 10, 30), ``--starts`` random starts
 (seed 0), 10,000 evaluations, each method given F only (forward differences,
@@ -20,11 +20,11 @@ METHODS = ("hamopt", "hamopt_no_flights", "lbfgsb")
 def _solved(task):
     from hamopt import testfunctions
     from hamopt.bench.compare import CountedProblem, run_method
-    function, n, method, start = task
+    function, n, method, start, seed = task
     fn = testfunctions.get(function)
     lower, upper = fn.bounds(n)
     problem = CountedProblem(fn.fun, None, lower, upper, fn.minimum(n), 10_000)
-    case = [0, start, n] + [ord(ch) for ch in function]
+    case = [seed, start, n] + [ord(ch) for ch in function]
     x0 = problem.random_point(np.random.default_rng(case))
     run_method(problem, x0, method, case)
     return method, n, problem.evaluations_to(1e-6) is not None
@@ -36,9 +36,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--seed", type=int, default=0, help="of the starts and streams")
     args = parser.parse_args()
     methods = args.methods.split(",")
-    tasks = [(f, n, m, k) for f, n in cases(list(testfunctions.FUNCTIONS), [2, 10, 30])
+    tasks = [(f, n, m, k, args.seed) for f, n in cases(list(testfunctions.FUNCTIONS), [2, 10, 30])
              for m in methods for k in range(args.starts)]
     with ProcessPoolExecutor(2) as pool:
         results = list(pool.map(_solved, tasks, chunksize=4))
