@@ -3,7 +3,7 @@
     python benchmarks/finite_differences.py [--starts 3] [--methods hamopt,...] [--seed 0]
 
 Every benchmark case (15 functions, n = 2, 10, 30), ``--starts`` random starts
-(seed 0), 10,000 evaluations, each method given F only (forward differences,
+(``--seed``, default 0), 10,000 evaluations, each method given F only (forward differences,
 every point an evaluation), restarted while budget remains; solved =
 F - F* <= 1e-6. Methods: hamopt (defaults), hamopt_no_flights (``hops=0``:
 the polish from each random start) and L-BFGS-B with restarts.
@@ -39,7 +39,8 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="of the starts and streams")
     args = parser.parse_args()
     methods = args.methods.split(",")
-    tasks = [(f, n, m, k, args.seed) for f, n in cases(list(testfunctions.FUNCTIONS), [2, 10, 30])
+    tasks = [(f, n, m, k, args.seed)
+             for f, n in cases(list(testfunctions.FUNCTIONS), [2, 10, 30])
              for m in methods for k in range(args.starts)]
     with ProcessPoolExecutor(2) as pool:
         results = list(pool.map(_solved, tasks, chunksize=4))
