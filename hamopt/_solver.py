@@ -18,7 +18,7 @@ from ._options import fresh_point
 from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
-from .search.polish import polish_stage, sampled_start
+from .search.polish import polish_stage
 from .search.state import SearchState
 
 
@@ -56,7 +56,6 @@ def _stages(state, particle, objective, options, rng, callback, progress):
     if outcome == Outcome.BAD_GRADIENT_SHAPE:
         return outcome
     if options.polish and outcome != Outcome.CALLBACK_STOPPED:
-        sampled_start(state, objective, options, rng)
         improved = polish_stage(state, objective, options, rng)
         if improved and outcome not in _SUCCESSES and _target_reached(state, options):
             outcome = Outcome.POLISHED_TO_TOL

@@ -72,17 +72,6 @@ _PLATEAU_POPULATION = 8
 # evaluations it takes from the simplex in 5-D.
 EVOLVE_MAX_DIM = 2
 
-# In at most this many variables, with finite differences, F0 unknown and a finite
-# box, the polish starts from the lowest of x0 and _SAMPLES_PER_DIM n uniform points
-# of the box (``sampled_start``), as dual_annealing's first visits do: in two
-# variables a few values cost little against the gradients, and a wide basin is
-# often found by one of them. On bbob (instances 7-9, 13-20, scratch runs, hits at
-# 100 d and 1000 d) 2-D went from 66 and 210 to 72 and 215 of 264 (70 and 215 with
-# 2 n points); in 5-D it cost hits (50 and 144 to 44 and 141), and in 10 and 20-D
-# more (64 and 256 to 58 and 236).
-SAMPLE_MAX_DIM = 2
-_SAMPLES_PER_DIM = 5
-
 # From this many variables on, where the simplex is slow to finish an ill-conditioned
 # problem, the polish with finite differences adds two things:
 # - One L-BFGS-B run in the metric of the Hessian (whitened.py) between L-BFGS-B
@@ -329,35 +318,6 @@ def _rounds(found, run_once, ftol=0.0):
         if not found.fun < start - ftol * max(1.0, abs(start)):
             return flat
     return None
-
-
-def sampled_start(state, objective, options, rng):
-    """Move state to the lowest of its point and ``_SAMPLES_PER_DIM n`` uniform points
-    of the box, when ``SAMPLE_MAX_DIM`` applies (see there); every value is counted,
-    within ``maxfev``, and the gradient at the point chosen too."""
-    n = state.x.size
-    box = options.box
-    if (objective.jac is not None or options.target_given or n > SAMPLE_MAX_DIM
-            or box is None or not (np.all(np.isfinite(box[0])) and np.all(np.isfinite(box[1])))):
-        return
-    best = None
-    for _ in range(_SAMPLES_PER_DIM * n):
-        if state.nfev + 1 + objective.fev_per_step > options.maxfev:
-            break  # room for the gradient at the point chosen
-        z = rng.uniform(box[0], box[1])
-        f = regularized(float(objective.value(z.copy())), z, options.weight_decay)
-        state.nfev += 1
-        if math.isfinite(f) and f < (state.fun if best is None else best[1]):
-            best = z, f
-    if best is None:
-        return
-    f, g = objective.value_and_grad(best[0].copy())
-    state.nfev += objective.fev_per_step
-    state.njev += 1
-    f = regularized(float(f), best[0], options.weight_decay)
-    g = np.asarray(g, dtype=float) + options.weight_decay * best[0]
-    if math.isfinite(f) and f < state.fun and np.all(np.isfinite(g)):
-        state.x, state.fun, state.jac = best[0], f, g
 
 
 def polish_stage(state, objective, options, rng, start=None, rough=False):
