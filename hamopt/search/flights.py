@@ -255,15 +255,8 @@ def _probe(state, objective, options, y):
     """F and grad F (with the weight-decay term) at y near the best point (for the
     curvature, or the first climb's rise), counted, in ``curvature_njev`` too; a
     lower point is kept."""
-    f, g = objective.value_and_grad(y.copy())
-    state.nfev += objective.fev_per_step
-    state.njev += 1
+    f, g = _counted_value_and_grad(state, objective, options, y)
     state.curvature_njev += 1
-    g = np.asarray(g, dtype=float)
-    if g.shape != y.shape:
-        raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
-    f = regularized(float(f), y, options.weight_decay)
-    g = g + options.weight_decay * y
     if math.isfinite(f) and f < state.fun and np.all(np.isfinite(g)):
         state.x, state.fun, state.jac = y.copy(), f, g.copy()
     return f, g
@@ -336,10 +329,15 @@ def _known_gradient(state, objective, options):
     budget has room: the next flight and the curvature axes start from it."""
     if np.all(np.isfinite(state.jac)) or state.nfev + objective.fev_per_step > options.maxfev:
         return
-    f, g = objective.value_and_grad(state.x.copy())
+    state.jac = _counted_value_and_grad(state, objective, options, state.x)[1]
+
+
+def _counted_value_and_grad(state, objective, options, y):
+    """F and grad F at y with the weight-decay term, counted in state."""
+    f, g = objective.value_and_grad(y.copy())
     state.nfev += objective.fev_per_step
     state.njev += 1
     g = np.asarray(g, dtype=float)
-    if g.shape != state.x.shape:
-        raise error_for(Outcome.BAD_GRADIENT_SHAPE, state.x.size)
-    state.jac = g + options.weight_decay * state.x
+    if g.shape != y.shape:
+        raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
+    return regularized(float(f), y, options.weight_decay), g + options.weight_decay * y
