@@ -125,3 +125,24 @@ def test_an_exception_during_an_evolution_run_keeps_the_best_point(monkeypatch):
     assert len(calls) > seen[0]  # it failed inside the evolution run
     assert res.nfev == len(calls) + 1  # the call that raised counts too
     assert res.fun == values.min() and np.array_equal(res.x, points[np.argmin(values)])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_with_patience_a_run_that_finds_nothing_lower_ends_after_that_many_values(seed):
+    fun = ellipsoid(2, 1e6, centre=0.3)
+    x = np.full(2, 0.3)  # the minimum: nothing lower to find
+    lam = base_population(2)
+    evaluate, record = _recorder(fun)
+    evolve(x, 3.0, evaluate, None, np.random.default_rng(seed), f_start=0.0, patience=150)
+    assert 150 <= len(record["points"]) < 150 + lam
+    evaluate, record = _recorder(fun)
+    evolve(x, 3.0, evaluate, None, np.random.default_rng(seed))
+    assert len(record["points"]) > 300  # without it, the run comes back to x the long way
+
+
+def test_patience_does_not_end_a_run_that_went_lower():
+    fun = ellipsoid(2, 10.0, centre=0.0)
+    evaluate, record = _recorder(fun)
+    x = np.array([2.0, -1.5])
+    evolve(x, 1.0, evaluate, None, np.random.default_rng(0), f_start=fun(x), patience=12)
+    assert record["best"] < 1e-10  # it went on to the minimum

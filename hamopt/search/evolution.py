@@ -44,9 +44,12 @@ def max_generations(n, lam):
     return 100 + int(150 * (n + 3) ** 2 / math.sqrt(lam))
 
 
-def evolve(x, sigma, evaluate, box, rng, population=1):
+def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=None):
     """One run from the mean ``x`` with step size ``sigma`` and ``population`` times
     the default number of points a generation.
+
+    With ``patience`` (evaluations) and ``f_start`` (F at x), the run also ends
+    once it has spent ``patience`` evaluations without a value below ``f_start``.
 
     ``evaluate(z) -> F`` is the polish's counted evaluation: it keeps the best
     point and raises when the budget is spent, so the run returns nothing.
@@ -97,6 +100,9 @@ def evolve(x, sigma, evaluate, box, rng, population=1):
         eig, axes = np.linalg.eigh(cov)
         scales = np.sqrt(np.maximum(eig, 0.0))
         best_values.append(values[order[0]])
+        if (patience is not None and generation * lam >= patience
+                and not min(best_values) < f_start):
+            return
         if _converged(mean, sigma, scales, values, order, best_values):
             return
 
