@@ -95,3 +95,18 @@ def test_with_an_exact_gradient_the_slope_is_the_gradient_along_the_line_for_one
     y = x - 0.2 * u
     assert line.fev_per_step == 1 and len(calls) == 1
     assert f == fun(y) and g[0] == pytest.approx(jac(y) @ u, rel=1e-14)
+
+
+def test_callbacks_see_a_line_flight_in_x():
+    fn = get("rastrigin")
+    lower, upper = fn.bounds(3)
+    x0 = np.random.default_rng(0).uniform(lower, upper)
+    points, results = [], []
+    hamopt.minimize(fn.fun, x0, bounds=list(zip(lower, upper)), maxfev=1500, rng=0,
+                    hop_line=True, callback=lambda xk: points.append(np.array(xk)))
+    hamopt.minimize(fn.fun, x0, bounds=list(zip(lower, upper)), maxfev=1500, rng=0,
+                    hop_line=True,
+                    callback=lambda intermediate_result: results.append(intermediate_result))
+    assert points and all(p.shape == (3,) for p in points)
+    assert results and all(r.x.shape == r.q.shape == r.p.shape == (3,) for r in results)
+    assert all(r.fun == pytest.approx(fn.fun(r.x), abs=1e-12) for r in results)
