@@ -74,6 +74,7 @@ def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=No
     cov = np.eye(n)
     axes, scales = np.eye(n), np.ones(n)  # cov = axes diag(scales^2) axes^T
     best_values = []
+    went_lower = False  # below f_start (with patience)
     for generation in range(1, max_generations(n, lam) + 1):
         steps = (rng.standard_normal((lam, n)) * scales) @ axes.T
         points = clipped(mean + sigma * steps, box)
@@ -100,8 +101,8 @@ def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=No
         eig, axes = np.linalg.eigh(cov)
         scales = np.sqrt(np.maximum(eig, 0.0))
         best_values.append(values[order[0]])
-        if (patience is not None and generation * lam >= patience
-                and not min(best_values) < f_start):
+        went_lower = went_lower or (patience is not None and values[order[0]] < f_start)
+        if patience is not None and generation * lam >= patience and not went_lower:
             return
         if _converged(mean, sigma, scales, values, order, best_values):
             return

@@ -300,9 +300,9 @@ def _fly_on_line(state, objective, settings, rng, p0, callback, progress):
     A new best point's gradient is unknown (NaN) until the polish or
     ``_known_gradient`` computes it."""
     size = float(np.linalg.norm(p0))
+    # A line step costs no more than a full one (2 <= n + 1, or 1 with a gradient), so
+    # _limit_reached's check before the flight holds for it too.
     line = LineObjective(objective, state.x, p0 / size, settings.weight_decay, settings.box)
-    if state.nfev + line.fev_per_step > settings.maxfev:
-        return Outcome.MAXFEV_REACHED, False, None
     particle = Particle(np.zeros(1), state.fun, np.array([state.jac @ line.u]),
                         line_settings(settings, line), line.fev_per_step, rng,
                         p0=np.array([size]), counts=(state.nit, state.nfev, state.njev))
