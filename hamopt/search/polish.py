@@ -19,6 +19,10 @@ class _BudgetSpent(Exception):
     pass
 
 
+class _Stalled(Exception):
+    """L-BFGS-B's last gradients found nothing lower (see _until_stalled)."""
+
+
 class _LineSearchFailing(Exception):
     """L-BFGS-B needs many gradients an iteration (see _LineSearchWatch)."""
 
@@ -79,6 +83,30 @@ EVOLVE_MAX_DIM = 2
 # of 264 with 150, 214 with 300 and 213 with 600 (at 100 d: 66 with all of them);
 # the reported instances from 114 to 117 of 144 (bbob_2d.md).
 _EVOLVE_PATIENCE = 150
+# Before that run, one simplex round finishes the minimum L-BFGS-B got close to
+# (with the watch _STALL_CALLS on L-BFGS-B). An ill-conditioned function is then
+# solved in 100-230 evaluations instead of 300-600, since the evolution run no
+# longer comes first: on bbob in 2-D, instances 7-9 and 13-20, the final-target
+# hits at 100 d went from 66, 65 and 72 to 98, 101 and 98 of 264 (seeds 0, 1, 2;
+# ill-conditioned f10-f14 from 8 to 36 of 55 with seed 0), at 1000 d from 216, 201
+# and 211 to 214, 206 and 211. The cost is a simplex round at every polish, about
+# 100 evaluations, which the rugged functions feel: multimodal f15-f19, instances
+# 4-20, 47 to 36 (seed 0) and 39 to 34 (seed 1) of 85 at 1000 d (scratch runs).
+
+# Below BEYOND_SIMPLEX_MIN_DIM variables, the L-BFGS-B run with finite differences
+# that gets the simplex close ends once _STALL_CALLS gradients in a row lowered F by
+# no more than _STALL_FTOL max(1, |F|) in all. Stalled 1e-7 to 1e-5 above the minimum
+# of an ill-conditioned function (the difference gradient is mostly error there),
+# it would spend tens of evaluations more on line searches that find nothing
+# (bbob's f14, 2-D, instance 4: 53 of its 108); the simplex finishes in fewer.
+# Chosen with the first simplex round of two variables (below: _derivative_free), on
+# bbob in 2-D, instances 7-9 and 13-20, seeds 0 and 1 (scratch runs, final-target
+# hits at 100 d / 1000 d, of 264): 3 calls 105/214 and 104/199, 5 calls 98/214 and
+# 101/206, 8 calls 86/211 and 89/204, no watch 68/206 and 68/201. In 5-D (the same
+# instances) the watch changed nothing that counts: 50/143 and 46/138 against
+# 50/144 and 46/137.
+_STALL_CALLS = 5
+_STALL_FTOL = 1e-12
 
 # From this many variables on, where the simplex is slow to finish an ill-conditioned
 # problem, the polish with finite differences adds two things:
@@ -141,9 +169,11 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run (from
     ``BEYOND_SIMPLEX_MIN_DIM`` variables, under a watch on its line search and
     followed by a run in the metric of the Hessian: ``_beyond_simplex``), then
-    Nelder-Mead restarted the same way (with evolution runs before it in two
-    variables, and after it on a plateau: ``_derivative_free``), then the
-    gradient at its best point.
+    Nelder-Mead restarted the same way (with a simplex round and an evolution run
+    before it in two variables, and evolution runs after it on a plateau:
+    ``_derivative_free``), then the gradient at its best point. Below
+    ``BEYOND_SIMPLEX_MIN_DIM`` variables that L-BFGS-B run ends once it stalls
+    (``_until_stalled``).
 
     ``rough``: only one L-BFGS-B run, to scipy's default tolerances (from a
     flight's landing, to see which minimum it leads to).
@@ -185,10 +215,11 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
         simplex = objective.jac is None and objective.n <= SIMPLEX_MAX_DIM
         # Tolerances near machine precision: the polish is the last word on accuracy,
         # and it is cut by the budget, not by scipy's default tolerances.
-        lbfgsb = lambda callback=None: minimize(
-            value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
+        lbfgsb_on = lambda fun, callback=None: minimize(
+            fun, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
             callback=callback, options=dict(ftol=1e-15, gtol=1e-12, maxiter=10_000,
                                             maxcor=_memory(objective.n)))
+        lbfgsb = lambda callback=None: lbfgsb_on(value_and_grad, callback)
         # A landing's descent: one run to scipy's default tolerances.
         rough_lbfgsb = lambda callback=None: minimize(
             value_and_grad, found.x, jac=True, method="L-BFGS-B", bounds=bounds,
@@ -201,7 +232,7 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
         elif not simplex:
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
-            lbfgsb()
+            _until_stalled(found, value_and_grad, lbfgsb_on)
             _derivative_free(found, evaluate, box, rng)
         else:
             _beyond_simplex(found, lbfgsb, value_and_grad, evaluate, box, rng)
@@ -282,12 +313,31 @@ def _beyond_simplex(found, lbfgsb, value_and_grad, evaluate, box, rng):
         evolve(found.x, _scale(found.x), evaluate, box, rng)
 
 
+def _until_stalled(found, value_and_grad, lbfgsb_on):
+    """``lbfgsb_on(fun)`` (an L-BFGS-B run on ``fun``) on ``value_and_grad``, ended
+    once _STALL_CALLS calls in a row lowered found.fun by no more than
+    _STALL_FTOL max(1, |F|) in all."""
+    before = []  # found.fun before each call
+
+    def watched(z):
+        before.append(found.fun)
+        if (len(before) > _STALL_CALLS and not found.fun < before[-1 - _STALL_CALLS]
+                - _STALL_FTOL * max(1.0, abs(found.fun))):
+            raise _Stalled
+        return value_and_grad(z)
+    try:
+        lbfgsb_on(watched)
+    except _Stalled:
+        pass
+
+
 def _derivative_free(found, evaluate, box, rng):
-    """After L-BFGS-B: one evolution run in at most ``EVOLVE_MAX_DIM`` variables, the
-    simplex, and evolution runs if the simplex ended on a plateau (see the
-    constants above)."""
+    """After L-BFGS-B: in at most ``EVOLVE_MAX_DIM`` variables one simplex round
+    and one evolution run, then the simplex, and evolution runs if the simplex
+    ended on a plateau (see the constants above)."""
     simplex = lambda: simplex_round(found.x, found.fun, evaluate, box, rng)
     if found.x.size <= EVOLVE_MAX_DIM:
+        simplex()  # the minimum L-BFGS-B got close to, finished first
         evolve(found.x, _scale(found.x), evaluate, box, rng, f_start=found.fun,
                patience=_EVOLVE_PATIENCE)
     if not _rounds(found, simplex, SIMPLEX_FTOL):
