@@ -83,15 +83,20 @@ EVOLVE_MAX_DIM = 2
 # of 264 with 150, 214 with 300 and 213 with 600 (at 100 d: 66 with all of them);
 # the reported instances from 114 to 117 of 144 (bbob_2d.md).
 _EVOLVE_PATIENCE = 150
-# Before that run, one simplex round finishes the minimum L-BFGS-B got close to
-# (with the watch _STALL_CALLS on L-BFGS-B). An ill-conditioned function is then
+# Before that run, if the watch _STALL_CALLS ended L-BFGS-B, one simplex round
+# finishes the minimum L-BFGS-B stalled near. An ill-conditioned function is then
 # solved in 100-230 evaluations instead of 300-600, since the evolution run no
-# longer comes first: on bbob in 2-D, instances 7-9 and 13-20, the final-target
-# hits at 100 d went from 66, 65 and 72 to 98, 101 and 98 of 264 (seeds 0, 1, 2;
-# ill-conditioned f10-f14 from 8 to 36 of 55 with seed 0), at 1000 d from 216, 201
-# and 211 to 214, 206 and 211. The cost is a simplex round at every polish, about
-# 100 evaluations, which the rugged functions feel: multimodal f15-f19, instances
-# 4-20, 47 to 36 (seed 0) and 39 to 34 (seed 1) of 85 at 1000 d (scratch runs).
+# longer comes first. Scratch runs on bbob in 2-D, instances 7-9 and 13-20, seeds
+# 0, 1, 2, final-target hits of 264:
+#   at 100 d:  66, 65, 72 before; 98, 101, 98 with the round at every polish;
+#              96, 100, 98 with it where L-BFGS-B stalled (ill-conditioned f10-f14,
+#              seed 0: 8 -> 36 of 55);
+#   at 1000 d: 216, 201, 211 before; 214, 206, 211 at every polish; 219, 206, 209
+#              where L-BFGS-B stalled.
+# Where L-BFGS-B ended by its own tests, the round (about 100 evaluations) finds
+# little and the rugged functions feel its cost: multimodal f15-f19, instances 4-20,
+# hits at 1000 d of 85, seeds 0 and 1: 47 and 39 before, 36 and 34 at every
+# polish, 45 and 36 where L-BFGS-B stalled.
 
 # Below BEYOND_SIMPLEX_MIN_DIM variables, the L-BFGS-B run with finite differences
 # that gets the simplex close ends once _STALL_CALLS gradients in a row lowered F by
@@ -99,12 +104,12 @@ _EVOLVE_PATIENCE = 150
 # of an ill-conditioned function (the difference gradient is mostly error there),
 # it would spend tens of evaluations more on line searches that find nothing
 # (bbob's f14, 2-D, instance 4: 53 of its 108); the simplex finishes in fewer.
-# Chosen with the first simplex round of two variables (below: _derivative_free), on
-# bbob in 2-D, instances 7-9 and 13-20, seeds 0 and 1 (scratch runs, final-target
-# hits at 100 d / 1000 d, of 264): 3 calls 105/214 and 104/199, 5 calls 98/214 and
-# 101/206, 8 calls 86/211 and 89/204, no watch 68/206 and 68/201. In 5-D (the same
-# instances) the watch changed nothing that counts: 50/143 and 46/138 against
-# 50/144 and 46/137.
+# Chosen with the simplex round before the evolution run of two variables run at
+# every polish (_derivative_free), on bbob in 2-D, instances 7-9 and 13-20, seeds 0
+# and 1 (scratch runs, final-target hits at 100 d / 1000 d, of 264): 3 calls
+# 105/214 and 104/199, 5 calls 98/214 and 101/206, 8 calls 86/211 and 89/204, no
+# watch 68/206 and 68/201. In 5-D (the same instances) the watch changed nothing
+# that counts: 50/143 and 46/138 against 50/144 and 46/137.
 _STALL_CALLS = 5
 _STALL_FTOL = 1e-12
 
@@ -169,9 +174,10 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run (from
     ``BEYOND_SIMPLEX_MIN_DIM`` variables, under a watch on its line search and
     followed by a run in the metric of the Hessian: ``_beyond_simplex``), then
-    Nelder-Mead restarted the same way (with a simplex round and an evolution run
-    before it in two variables, and evolution runs after it on a plateau:
-    ``_derivative_free``), then the gradient at its best point. Below
+    Nelder-Mead restarted the same way (with an evolution run before it in two
+    variables, preceded by one simplex round where L-BFGS-B stalled, and
+    evolution runs after it on a plateau: ``_derivative_free``), then the
+    gradient at its best point. Below
     ``BEYOND_SIMPLEX_MIN_DIM`` variables that L-BFGS-B run ends once it stalls
     (``_until_stalled``).
 
@@ -232,8 +238,8 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
         elif not simplex:
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
-            _until_stalled(found, value_and_grad, lbfgsb_on)
-            _derivative_free(found, evaluate, box, rng)
+            stalled = _until_stalled(found, value_and_grad, lbfgsb_on)
+            _derivative_free(found, evaluate, box, rng, finish=stalled)
         else:
             _beyond_simplex(found, lbfgsb, value_and_grad, evaluate, box, rng)
             _derivative_free(found, evaluate, box, rng)
@@ -316,7 +322,8 @@ def _beyond_simplex(found, lbfgsb, value_and_grad, evaluate, box, rng):
 def _until_stalled(found, value_and_grad, lbfgsb_on):
     """``lbfgsb_on(fun)`` (an L-BFGS-B run on ``fun``) on ``value_and_grad``, ended
     once _STALL_CALLS calls in a row lowered found.fun by no more than
-    _STALL_FTOL max(1, |F|) in all."""
+    _STALL_FTOL max(1, |F|) in all. Returns whether that ended it (else
+    L-BFGS-B ended by its own tests)."""
     before = []  # found.fun before each call
 
     def watched(z):
@@ -328,16 +335,19 @@ def _until_stalled(found, value_and_grad, lbfgsb_on):
     try:
         lbfgsb_on(watched)
     except _Stalled:
-        pass
+        return True
+    return False
 
 
-def _derivative_free(found, evaluate, box, rng):
-    """After L-BFGS-B: in at most ``EVOLVE_MAX_DIM`` variables one simplex round
-    and one evolution run, then the simplex, and evolution runs if the simplex
-    ended on a plateau (see the constants above)."""
+def _derivative_free(found, evaluate, box, rng, finish=False):
+    """After L-BFGS-B: in at most ``EVOLVE_MAX_DIM`` variables one evolution run
+    (after one simplex round if ``finish``: L-BFGS-B stalled), then the simplex,
+    and evolution runs if the simplex ended on a plateau (see the constants
+    above)."""
     simplex = lambda: simplex_round(found.x, found.fun, evaluate, box, rng)
     if found.x.size <= EVOLVE_MAX_DIM:
-        simplex()  # the minimum L-BFGS-B got close to, finished first
+        if finish:  # the minimum L-BFGS-B stalled near, finished first
+            simplex()
         evolve(found.x, _scale(found.x), evaluate, box, rng, f_start=found.fun,
                patience=_EVOLVE_PATIENCE)
     if not _rounds(found, simplex, SIMPLEX_FTOL):
