@@ -133,7 +133,8 @@ def test_with_patience_a_run_that_finds_nothing_lower_ends_after_that_many_value
     x = np.full(2, 0.3)  # the minimum: nothing lower to find
     lam = base_population(2)
     evaluate, record = _recorder(fun)
-    evolve(x, 3.0, evaluate, None, np.random.default_rng(seed), f_start=0.0, patience=150)
+    assert evolve(x, 3.0, evaluate, None, np.random.default_rng(seed), f_start=0.0,
+                  patience=150) is False
     assert 150 <= len(record["points"]) < 150 + lam
     evaluate, record = _recorder(fun)
     evolve(x, 3.0, evaluate, None, np.random.default_rng(seed))
@@ -144,5 +145,20 @@ def test_patience_does_not_end_a_run_that_went_lower():
     fun = ellipsoid(2, 10.0, centre=0.0)
     evaluate, record = _recorder(fun)
     x = np.array([2.0, -1.5])
-    evolve(x, 1.0, evaluate, None, np.random.default_rng(0), f_start=fun(x), patience=12)
+    assert evolve(x, 1.0, evaluate, None, np.random.default_rng(0), f_start=fun(x),
+                  patience=12) is True
     assert record["best"] < 1e-10  # it went on to the minimum
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hand_over_ends_a_run_at_its_first_generation_with_a_lower_value(seed):
+    fun = ellipsoid(2, 10.0, centre=0.0)
+    lam = base_population(2)
+    x = np.array([2.0, -1.5])
+    evaluate, record = _recorder(fun)
+    assert evolve(x, 1.0, evaluate, None, np.random.default_rng(seed), f_start=fun(x),
+                  patience=150, hand_over=True) is True
+    values = [fun(z) for z in record["points"]]
+    spent = len(values)
+    assert spent % lam == 0
+    assert min(values[-lam:]) < fun(x) <= min(values[:-lam], default=np.inf)

@@ -44,16 +44,20 @@ def max_generations(n, lam):
     return 100 + int(150 * (n + 3) ** 2 / math.sqrt(lam))
 
 
-def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=None):
+def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=None,
+           hand_over=False):
     """One run from the mean ``x`` with step size ``sigma`` and ``population`` times
-    the default number of points a generation.
+    the default number of points a generation; returns whether it found a value
+    below ``f_start`` (F at x; False without it).
 
-    With ``patience`` (evaluations) and ``f_start`` (F at x), the run also ends
-    once it has spent ``patience`` evaluations without a value below ``f_start``.
+    With ``patience`` (evaluations), the run also ends once it has spent
+    ``patience`` evaluations without a value below ``f_start``; with
+    ``hand_over``, at the first generation with such a value (for a local method
+    to go on from the best point).
 
     ``evaluate(z) -> F`` is the polish's counted evaluation: it keeps the best
-    point and raises when the budget is spent, so the run returns nothing.
-    ``box`` is ``(lower, upper)`` or None.
+    point and raises when the budget is spent. ``box`` is ``(lower, upper)`` or
+    None.
     """
     n = x.size
     lam = population * base_population(n)
@@ -74,7 +78,7 @@ def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=No
     cov = np.eye(n)
     axes, scales = np.eye(n), np.ones(n)  # cov = axes diag(scales^2) axes^T
     best_values = []
-    went_lower = False  # below f_start (with patience)
+    went_lower = False  # below f_start
     for generation in range(1, max_generations(n, lam) + 1):
         steps = (rng.standard_normal((lam, n)) * scales) @ axes.T
         points = clipped(mean + sigma * steps, box)
@@ -83,7 +87,7 @@ def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=No
         values = np.array([evaluate(z) for z in points])
         order = np.argsort(values, kind="stable")
         if values[order[0]] == values[order[-1]]:
-            return  # one value: the order says nothing
+            return went_lower  # one value: the order says nothing
         chosen = steps[order[:mu]]
         step = weights @ chosen
         mean = mean + sigma * step
@@ -101,11 +105,14 @@ def evolve(x, sigma, evaluate, box, rng, population=1, f_start=None, patience=No
         eig, axes = np.linalg.eigh(cov)
         scales = np.sqrt(np.maximum(eig, 0.0))
         best_values.append(values[order[0]])
-        went_lower = went_lower or (patience is not None and values[order[0]] < f_start)
+        went_lower = went_lower or bool(f_start is not None and values[order[0]] < f_start)
+        if hand_over and went_lower:
+            return True
         if patience is not None and generation * lam >= patience and not went_lower:
-            return
+            return False
         if _converged(mean, sigma, scales, values, order, best_values):
-            return
+            return went_lower
+    return went_lower
 
 
 def _converged(mean, sigma, scales, values, order, best_values):
