@@ -184,10 +184,9 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     finite differences and ``n <= SIMPLEX_MAX_DIM``: one L-BFGS-B run (from
     ``BEYOND_SIMPLEX_MIN_DIM`` variables, under a watch on its line search and
     followed by a run in the metric of the Hessian: ``_beyond_simplex``), then
-    Nelder-Mead restarted the same way (with an evolution run before it in two
-    variables, preceded by one simplex round where L-BFGS-B stalled, and
-    evolution runs after it on a plateau: ``_derivative_free``), then the
-    gradient at its best point. Below
+    Nelder-Mead restarted the same way (with evolution runs before it in two
+    variables, ``_evolve_and_descend``, and after it on a plateau:
+    ``_derivative_free``), then the gradient at its best point. Below
     ``BEYOND_SIMPLEX_MIN_DIM`` variables that L-BFGS-B run ends once it stalls
     (``_until_stalled``).
 
@@ -249,7 +248,8 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
             _rounds(found, lbfgsb)
         elif objective.n < BEYOND_SIMPLEX_MIN_DIM:  # one L-BFGS-B run to get close
             descend = lambda: _until_stalled(found, value_and_grad, lbfgsb_on)
-            _derivative_free(found, evaluate, box, rng, descend, stalled=descend())
+            stalled = descend()
+            _derivative_free(found, evaluate, box, rng, descend, stalled)
         else:
             _beyond_simplex(found, lbfgsb, value_and_grad, evaluate, box, rng)
             _derivative_free(found, evaluate, box, rng, descend=None, stalled=False)
@@ -371,13 +371,15 @@ def _evolve_and_descend(found, simplex, evaluate, box, rng, descend, stalled):
     stalled, one simplex round finishes its point first and the run goes on to
     its end. Where it ended by its own tests (F smooth there), the run hands its
     first value below found.fun to ``descend()`` (L-BFGS-B, returns whether it
-    stalled) and starts again from where that ended."""
+    stalled) and starts again from where that ended (without ``descend``, the run
+    goes on to its end)."""
     while True:
         if stalled:
             simplex()
+        hand_over = descend is not None and not stalled
         lower = evolve(found.x, _scale(found.x), evaluate, box, rng, f_start=found.fun,
-                       patience=_EVOLVE_PATIENCE, hand_over=not stalled)
-        if stalled or not lower:
+                       patience=_EVOLVE_PATIENCE, hand_over=hand_over)
+        if not (hand_over and lower):
             return
         stalled = descend()
 
