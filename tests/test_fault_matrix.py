@@ -21,7 +21,7 @@ import threading
 import numba
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import OptimizeResult
 
@@ -153,6 +153,12 @@ def _run(call, fault):
 @given(problem=problems, options=run_options, fault=st.sampled_from(sorted(FAULTS)),
        k=st.integers(2, 2500), period=st.sampled_from([1, 7, 10**9]),
        gradient=st.sampled_from(["jac", "jac=True", "2-point"]))
+# Found by this test: a 2-D polish whose evolution run handed a find (value only)
+# to L-BFGS-B, which spent the room kept for the find's gradient.
+@example(problem=("rastrigin", 2, 2),
+         options=dict(polish=True, hops=None, known_F0=True, bounded=False, maxfev=300,
+                      nu=0.0, hop_line=False),
+         fault="-inf", k=2, period=7, gradient="2-point")
 def test_python_path_keeps_the_best_point_through_any_fault(problem, options, fault, k, period,
                                                             gradient):
     fn, x0, bounds, kwargs = _setup(problem, options)

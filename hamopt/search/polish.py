@@ -200,8 +200,12 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
         if math.isfinite(value) and value < found.fun:
             found.x, found.fun, found.jac, found.improved = z.copy(), value, grad, True
 
-    def value_and_grad(z):
-        if found.nfev + objective.fev_per_step > fev_budget:
+    def value_and_grad(z, last=False):
+        # Room is kept for the gradient at the best point while only its value is
+        # known (a find of the simplex or an evolution run), except for that
+        # gradient itself (``last``).
+        room = objective.fev_per_step if found.improved and found.jac is None and not last else 0
+        if found.nfev + objective.fev_per_step + room > fev_budget:
             raise _BudgetSpent
         value, grad = objective.value_and_grad(z.copy())
         found.nfev += objective.fev_per_step  # counted once it returned, as in the dynamics
@@ -256,7 +260,7 @@ def polish(objective, found, weight_decay, box, fev_budget, rng, rough=False):
     except _BudgetSpent:
         pass
     if found.improved and found.jac is None:
-        found.jac = value_and_grad(found.x)[1]  # the budget kept room for it
+        found.jac = value_and_grad(found.x, last=True)[1]  # the budget kept room for it
     return found
 
 
