@@ -4,6 +4,7 @@ of the Hessian (``whitened.py``, from 10 variables) and scipy's Nelder-Mead
 (``simplex.py``), with an evolution strategy (``evolution.py``) where the
 differences see nothing: in two variables, and on plateaus."""
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -338,11 +339,11 @@ def _until_stalled(found, value_and_grad, lbfgsb_on):
     once _STALL_CALLS calls in a row lowered found.fun by no more than
     _STALL_FTOL max(1, |F|) in all. Returns whether that ended it (else
     L-BFGS-B ended by its own tests)."""
-    before = []  # found.fun before each call
+    before = deque(maxlen=_STALL_CALLS + 1)  # found.fun before the last calls
 
     def watched(z):
         before.append(found.fun)
-        if (len(before) > _STALL_CALLS and not found.fun < before[-1 - _STALL_CALLS]
+        if (len(before) == before.maxlen and not found.fun < before[0]
                 - _STALL_FTOL * max(1.0, abs(found.fun))):
             raise _Stalled
         return value_and_grad(z)
