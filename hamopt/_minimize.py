@@ -276,7 +276,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
     Returns
     -------
     res : OptimizeResult
-        ``x`` the best point seen, ``fun`` F there, ``jac`` its gradient,
+        ``x`` the best point seen, ``fun`` F there, ``jac`` its gradient
+        (with finite differences the points of the differences are not
+        candidates, as in scipy: near a minimum one of them can be a few
+        roundings lower than ``fun``),
         ``nit`` leapfrog steps, ``nfev``, ``njev``, ``status`` (0 success:
         ``F - F0 <= tol``, or with ``F0=None`` the search ended or spent its
         budget; 1 ``maxiter`` or ``maxfev`` reached, or the hop search ended,

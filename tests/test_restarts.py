@@ -83,7 +83,11 @@ def test_with_differences_in_many_variables_restarts_take_the_place_of_flights()
     res = hamopt.minimize(fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1, maxfev=20_000)
     assert res.nhops == 0 and res.nrestarts >= 2
     assert res.nfev == len(calls) <= 20_000
-    assert res.fun == min(RASTRIGIN.fun(x) for x in calls)
+    # The best of all restarts is kept. The points of the differences are not
+    # candidates (minimize's Returns): at a minimum the polish ended at without its
+    # simplex, one of them was a rounding (1 ulp) lower than res.fun.
+    lowest = min(RASTRIGIN.fun(x) for x in calls)
+    assert lowest <= res.fun <= lowest + 4 * np.spacing(lowest)
     # Without maxfev the run is one polish; the search ended by itself: a success.
     once = hamopt.minimize(RASTRIGIN.fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1)
     assert once.nhops == 0 and once.nrestarts == 0 and once.success
