@@ -8,6 +8,9 @@ in evaluations, and tells whether the whole loop can run in nopython code.
 import numpy as np
 from numba.extending import is_jitted
 
+from ._outcomes import Outcome, error_for
+from .dynamics import regularized
+
 _SQRT_EPS = np.sqrt(np.finfo(float).eps)
 _CBRT_EPS = np.cbrt(np.finfo(float).eps)
 _ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
@@ -25,6 +28,15 @@ def real_value(f):
         return float(f)
     except (TypeError, ValueError):
         raise TypeError(f"fun must return a real scalar, got {f!r}") from None
+
+
+def regularized_pair(f, g, y, weight_decay):
+    """(F + w_d/2 |y|^2, grad F + w_d y) from fun's ``(f, g)`` at y (eq. 12), or the
+    error for a gradient of another shape than y."""
+    g = np.asarray(g, dtype=float)
+    if g.shape != y.shape:
+        raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
+    return regularized(real_value(f), y, weight_decay), g + weight_decay * y
 
 
 class Objective:

@@ -61,8 +61,9 @@ import math
 
 import numpy as np
 
-from .._outcomes import Outcome, error_for
-from ..dynamics import Particle, regularized, run
+from .._objective import regularized_pair
+from .._outcomes import Outcome
+from ..dynamics import Particle, run
 from .directions import clipped, curvature_axes, random_basis
 from .line import LineObjective, OnLine, line_settings
 
@@ -337,7 +338,4 @@ def _counted_value_and_grad(state, objective, options, y):
     f, g = objective.value_and_grad(y.copy())
     state.nfev += objective.fev_per_step
     state.njev += 1
-    g = np.asarray(g, dtype=float)
-    if g.shape != y.shape:
-        raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
-    return regularized(float(f), y, options.weight_decay), g + options.weight_decay * y
+    return regularized_pair(f, g, y, options.weight_decay)

@@ -20,8 +20,7 @@ import dataclasses
 
 import numpy as np
 
-from .._objective import real_value
-from .._outcomes import Outcome, error_for
+from .._objective import real_value, regularized_pair
 from ..dynamics import regularized
 
 _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
@@ -62,13 +61,10 @@ class LineObjective:
         y = self.point(s)
         if self.exact:
             self.pending = 1  # whatever raises, fun was called once
-            f, g = self.objective.value_and_grad(y.copy())
-            g = np.asarray(g, dtype=float)
-            if g.shape != y.shape:
-                raise error_for(Outcome.BAD_GRADIENT_SHAPE, y.size)
+            f, g = regularized_pair(*self.objective.value_and_grad(y.copy()), y,
+                                    self.weight_decay)
             self.pending = 0
-            f = regularized(real_value(f), y, self.weight_decay)
-            return f, np.array([(g + self.weight_decay * y) @ self.u])
+            return f, np.array([g @ self.u])
         f = self._value(y)
         h = _SQRT_EPS * max(1.0, float(np.max(np.abs(y))))
         if s + h > self.segment[1]:
