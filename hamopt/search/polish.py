@@ -312,11 +312,10 @@ def _step_down(found, value_and_grad, box):
     """One backtracking step along -grad F from found.x if the projected gradient
     there is above _STUCK_GTOL (see _HALVINGS); found keeps a lower point."""
     start, x = found.fun, found.x
-    g = found.jac if found.jac is not None else value_and_grad(x)[1]
+    g = _projected(found.jac if found.jac is not None else value_and_grad(x)[1], x, box)
     widths = np.empty(0)
     if box is not None:
         lower, upper = box
-        g = np.where(((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0)), 0.0, g)
         widths = np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)
         widths = widths[np.isfinite(widths)]
     norm = float(np.linalg.norm(g))
@@ -329,6 +328,14 @@ def _step_down(found, value_and_grad, box):
         if found.fun < start:
             return
         step *= 0.5
+
+
+def _projected(g, x, box):
+    """g without its components that push x out of the box at a bound."""
+    if box is None:
+        return g
+    lower, upper = box
+    return np.where(((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0)), 0.0, g)
 
 
 def _memory(n):
@@ -365,10 +372,7 @@ def _at_rounding_level(found, box):
     g = found.jac
     if g is None or not np.all(np.isfinite(g)):
         return False
-    if box is not None:
-        x, (lower, upper) = found.x, box
-        g = np.where(((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0)), 0.0, g)
-    size = float(np.max(np.abs(g)))
+    size = float(np.max(np.abs(_projected(g, found.x, box))))
     return 0.0 < size <= _ROUNDING_LEVEL * _SQRT_EPS * max(1.0, abs(found.fun))
 
 
