@@ -158,9 +158,9 @@ _LINE_SEARCH_GRADIENTS = 3.0
 # where a forward difference's rounding error is about 2 sqrt(eps) |F| / max(1, |x_i|).
 # There Nelder-Mead, in 10-40 variables, spends 1,000-4,000 evaluations and finds
 # nothing: on bbob's Gallagher f21 in 10-D a polish cost 1,850 evaluations, 1,250
-# of them the simplex's, so that a run (instance 7, 10,000 evaluations) had room for
-# 6 descents from random points; now 13. Where the simplex is needed, L-BFGS-B ends far above that level:
-# 39 (f13, sharp ridge), 0.2-2e-3 (f14, different powers), 0.1-1 (f10-f12 in
+# of them the simplex's, so that a run (instance 7, 10,000 evaluations) had room
+# for 6 descents from random points; now 13. Where the simplex is needed, L-BFGS-B
+# ends far above that level: 39 (f13, sharp ridge), 0.2-2e-3 (f14, different powers), 0.1-1 (f10-f12 in
 # 20-D), against 1e-6 on f21 and f22 (|F| ~ 150). On bbob in 10 and 20-D
 # (instances 7-9 and 13-20, defaults; scratch runs) final-target hits at 1000 d
 # went from 256 to 256 and 257 of 440 with levels 10 and 100, and the (run, target)
@@ -402,7 +402,9 @@ def _derivative_free(found, evaluate, box, rng, descend, stalled):
     again) between them (``_evolve_and_descend``), then the simplex, and
     evolution runs if the simplex ended on a plateau (see the constants
     above)."""
-    simplex = lambda: simplex_round(found.x, found.fun, evaluate, box, rng)
+    patient = found.x.size >= BEYOND_SIMPLEX_MIN_DIM
+    simplex = lambda: simplex_round(found.x, found.fun, evaluate, box, rng,
+                                    plateau_patience=patient)
     if found.x.size <= EVOLVE_MAX_DIM:
         _evolve_and_descend(found, simplex, evaluate, box, rng, descend, stalled)
     if not _rounds(found, simplex, SIMPLEX_FTOL):
