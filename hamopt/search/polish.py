@@ -160,8 +160,8 @@ _LINE_SEARCH_GRADIENTS = 3.0
 # nothing: on bbob's Gallagher f21 in 10-D a polish cost 1,850 evaluations, 1,250
 # of them the simplex's, so that a run (instance 7, 10,000 evaluations) had room
 # for 6 descents from random points; now 13. Where the simplex is needed, L-BFGS-B
-# ends far above that level: 39 (f13, sharp ridge), 0.2-2e-3 (f14, different powers), 0.1-1 (f10-f12 in
-# 20-D), against 1e-6 on f21 and f22 (|F| ~ 150). On bbob in 10 and 20-D
+# ends far above that level: 39 (f13, sharp ridge), 0.2-2e-3 (f14, different
+# powers), 0.1-1 (f10-f12 in 20-D), against 1e-6 on f21 and f22 (|F| ~ 150). On bbob in 10 and 20-D
 # (instances 7-9 and 13-20, defaults; scratch runs) final-target hits at 1000 d
 # went from 256 to 256 and 257 of 440 with levels 10 and 100, and the (run, target)
 # pairs hit of all 51 targets from 14794 to 14908 and 14976 (f21 and f22 from 811
