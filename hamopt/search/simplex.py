@@ -34,9 +34,8 @@ _ASKED_AGAIN = 2
 # simplex grew ends once Nelder-Mead has evaluated this many times n new points in a
 # row without a value lower than the best by more than SIMPLEX_FTOL max(1, |F|): the
 # next round starts small again from the best point, or the evolution runs take over
-# (polish._derivative_free). Scratch runs, bbob
-# in 10 and 20-D, defaults, final-target hits at 1000 d: instances 7-9 and 13-20,
-# 254 of 440 without, 256 with 10 (f7 in 20-D 5 -> 8 of 11, in 10-D 11 -> 10) and
+# (polish._derivative_free). Scratch runs, bbob in 10 and 20-D, defaults,
+# final-target hits at 1000 d: instances 7-9 and 13-20, 254 of 440 without, 256 with 10 (f7 in 20-D 5 -> 8 of 11, in 10-D 11 -> 10) and
 # 256 with 30; instances 4-6 and 10-12, held out, 139 of 288 without, 143 with 10
 # (f7 in 20-D 1 -> 4 of 6, 10-D 5 -> 6) and 139 with 30. A patience of 30 n on every
 # round (not only on plateaus) cost f13 and f14 most of their hits (instances 7-9,
@@ -50,6 +49,10 @@ class _Collapsed(Exception):
     has shrunk to rounding, where F still differs between its vertices (F changes
     at the last bits of x, as on bbob's fractal f23), so that scipy's test of the
     values never passes and it would ask for the same points forever."""
+
+
+class _OutOfPatience(Exception):
+    """A plateau round found nothing lower in ``_PLATEAU_PATIENCE n`` new points."""
 
 
 def simplex_round(x, f_x, evaluate, box, rng, plateau_patience=False):
@@ -70,6 +73,7 @@ def simplex_round(x, f_x, evaluate, box, rng, plateau_patience=False):
     patience, best, waited = None, f_x, 0
 
     def value(z):
+        nonlocal best, waited
         key = z.tobytes()
         asked[key] = asked.get(key, 0) + 1
         if key in known:
@@ -77,13 +81,12 @@ def simplex_round(x, f_x, evaluate, box, rng, plateau_patience=False):
                 raise _Collapsed
             return known[key]
         known[key] = f = evaluate(z)
-        nonlocal best, waited
         if f < best - SIMPLEX_FTOL * max(1.0, abs(best)):
             best, waited = f, 0
         elif patience is not None:
             waited += 1
             if waited > patience:
-                raise _Collapsed
+                raise _OutOfPatience
         return f
 
     scale = max(1.0, float(np.max(np.abs(x))))
@@ -97,7 +100,7 @@ def simplex_round(x, f_x, evaluate, box, rng, plateau_patience=False):
                               maxfev=10**9,
                               xatol=(_PLATEAU_XTOL if grown else _SIMPLEX_XTOL) * scale,
                               fatol=SIMPLEX_FTOL * max(1.0, abs(f_x))))
-    except _Collapsed:
+    except (_Collapsed, _OutOfPatience):
         pass
     return grown and in_sight
 
