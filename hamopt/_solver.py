@@ -14,11 +14,11 @@ import math
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ._options import fresh_point
 from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
 from .search.polish import polish_stage
+from .search.starts import restart_point
 from .search.state import SearchState
 
 
@@ -89,7 +89,8 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
            and best.nit + _RESTART_MIN_STEPS <= options.maxiter):
         done += 1
         best.nrestarts += 1
-        x = fresh_point(x0, options.box, rng)
+        x = restart_point(objective, x0, options, rng, best,
+                          _samples_that_fit(options, best.nfev, fev))
         f, g = objective.value_and_grad(x.copy())
         best.nfev, best.njev = best.nfev + fev, best.njev + 1
         f, g = float(f), np.asarray(g, dtype=float)
@@ -117,6 +118,13 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
 
 # A restart needs the budget for at least this many steps (the trajectory and polish).
 _RESTART_MIN_STEPS = 100
+
+
+def _samples_that_fit(options, nfev, fev):
+    """options.restart_samples, or fewer (at least 1) so that the budget keeps room
+    for _RESTART_MIN_STEPS steps after them."""
+    room = options.maxfev - nfev - _RESTART_MIN_STEPS * fev
+    return int(max(1, min(options.restart_samples, room)))
 
 
 def _first_trajectory(state, particle, objective, options, callback, progress):

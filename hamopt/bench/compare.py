@@ -263,6 +263,9 @@ VARIANTS = {
     # The whole budget given to minimize as maxfev (its own restarts instead of the
     # harness's), in 1, 4 or 16 particles that share it: the ensembles' benchmark.
     "hamopt_budget": dict(maxfev_is_budget=True),
+    # The same, each restart from one uniform fresh point (restart_samples=1) instead of
+    # the lowest of several (the default with finite differences: search/starts.py).
+    "hamopt_uniform_restarts": dict(maxfev_is_budget=True, restart_samples=1),
     "hamopt_particles4": dict(maxfev_is_budget=True, particles=4),
     "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
