@@ -215,7 +215,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by
         itself: uniform in ``bounds`` if they are finite, else uniform in
-        ``x0 +- max(1, max|x0|)``. Default: as often as a finite ``maxfev``
+        ``x0 +- max(1, max|x0|)`` (the lowest of ``restart_samples`` such
+        points). Default: as often as a finite ``maxfev``
         allows (each restart needs at least 100 steps' evaluations), none
         without ``maxfev``. The result is the best point of all of them.
     restart_samples : int, optional

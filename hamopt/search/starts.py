@@ -15,9 +15,8 @@ picked worse starts (bbob in 10 and 20-D, 10 n points, seeds 0 and 1: 258 and 25
 final-target hits of 440 against the lowest point's 267 and 259; scratch runs),
 so the lowest point it is.
 """
+import itertools
 import math
-
-import numpy as np
 
 from .._options import fresh_point
 from ..dynamics import regularized
@@ -29,14 +28,17 @@ def restart_point(objective, x0, options, rng, state, samples):
     ``state.nfev`` as it returns. With one sample, the fresh point itself (not
     evaluated here). Points where F is not finite are never chosen unless
     every one is."""
-    points = [fresh_point(x0, options.box, rng) for _ in range(samples)]
+    first = fresh_point(x0, options.box, rng)
     if samples == 1:
-        return points[0]
-    lowest, start = math.inf, points[0]
+        return first
+    # Drawn one at a time: 10 n points of n floats each add up for large n.
+    points = itertools.chain([first], (fresh_point(x0, options.box, rng)
+                                       for _ in range(samples - 1)))
+    start, lowest = first, math.inf
     for x in points:
         f = objective.value(x.copy())
         state.nfev += 1
         f = regularized(f, x, options.weight_decay)
         if f < lowest:  # False for NaN
-            lowest, start = f, x
+            start, lowest = x, f
     return start
