@@ -6,6 +6,8 @@ from numpy.testing import assert_array_equal
 import hamopt
 from hamopt.testfunctions import get
 
+from .options import minimize_defaults
+
 RASTRIGIN = get("rastrigin")
 
 
@@ -13,12 +15,9 @@ def rastrigin_box(n):
     return list(zip(*RASTRIGIN.bounds(n)))
 
 
-# validated_options' keywords as minimize passes them by default (dt, hop_dt: None).
-_DEFAULT_OPTIONS = dict(F0=None, eta=1.0, deltaE=1.0, energy_restore=True, nu=0.0, gamma=0.0,
-                        bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
-                        trajectory_steps=None, hops=None, hop_steps=100, hop_patience=3,
-                        hop_gap=0.1, hop_directions="curvature", restarts=None,
-                        maxiter=None, maxfev=None, tol=None)
+# validated_options' keywords as minimize passes them by default, without the
+# rotations of the momentum and with a gradient's flights.
+_DEFAULT_OPTIONS = minimize_defaults(nu=0.0, hop_steps=100, hop_patience=3)
 
 
 def local_minimum_of_rastrigin(n):
@@ -154,12 +153,11 @@ def test_without_bounds_flights_take_their_step_from_the_start_scale():
     x0 = np.random.default_rng(0).uniform(*RASTRIGIN.bounds(10))
     defaults = dict(_DEFAULT_OPTIONS, hop_directions="axes")
     scale = np.abs(x0).max()
-    free = validated_options(x0, None, dt=None, hop_dt=None, **defaults)
+    free = validated_options(x0, None, **defaults)
     assert free.dt == scale and free.hop_dt == pytest.approx(0.04 * scale)
-    given = validated_options(x0, None, dt=2.0, hop_dt=None, **defaults)
+    given = validated_options(x0, None, **{**defaults, "dt": 2.0})
     assert given.hop_dt == pytest.approx(0.4)
-    boxed = validated_options(x0, as_box([(-5.12, 5.12)] * 10, 10), dt=None, hop_dt=None,
-                              **defaults)
+    boxed = validated_options(x0, as_box([(-5.12, 5.12)] * 10, 10), **defaults)
     assert boxed.dt == pytest.approx(1.024) and boxed.hop_dt == pytest.approx(0.2048)
     res = hamopt.minimize(RASTRIGIN.fun, x0, jac=RASTRIGIN.grad, rng=0)
     assert res.fun <= 1e-10 and res.nhops > 0
@@ -214,11 +212,7 @@ def test_flights_are_shorter_with_finite_differences(jac, steps, patience):
     and one empty sweep end the search; with a gradient 100 and 3."""
     from hamopt._options import validated_options
     x0 = np.full(3, 2.5)
-    defaults = dict(F0=None, eta=1.0, dt=None, deltaE=1.0, energy_restore=True, nu=0.0,
-                    gamma=0.0, bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
-                    trajectory_steps=None, hops=None, hop_steps=None, hop_patience=None,
-                    hop_dt=None, hop_gap=0.1, hop_directions="curvature", restarts=None,
-                    maxiter=None, maxfev=None, tol=None)
+    defaults = minimize_defaults(nu=0.0)
     options = validated_options(x0, None, finite_differences=jac is None, **defaults)
     assert (options.hop_steps, options.hop_patience) == (steps, patience)
     given = validated_options(x0, None, finite_differences=jac is None,
@@ -245,7 +239,7 @@ def test_a_landing_is_polished_and_the_search_moves_only_to_a_lower_minimum(land
     f, g = objective.value_and_grad(x)
     state = SearchState(x=x, fun=f, jac=g, f_start=f)
     before = (state.x.copy(), state.fun)
-    options = validated_options(state.x, None, dt=None, hop_dt=None, **_DEFAULT_OPTIONS)
+    options = validated_options(state.x, None, **_DEFAULT_OPTIONS)
     y = np.array(landing)
     lower = polish_stage(state, objective, options, np.random.default_rng(0),
                          (y, RASTRIGIN.fun(y)))
@@ -294,7 +288,7 @@ def test_after_two_empty_flights_the_landings_are_polished_lower_first(monkeypat
         return True
 
     state = SearchState(x=np.zeros(1), fun=1.0, jac=np.zeros(1), f_start=10.0)
-    options = validated_options(state.x, None, dt=None, hop_dt=None, **_DEFAULT_OPTIONS)
+    options = validated_options(state.x, None, **_DEFAULT_OPTIONS)
     outcome, went = flights._both_ways(state, SimpleNamespace(fev_per_step=1), options,
                                        np.random.default_rng(0), polish, np.ones(1), 1.0,
                                        None, None)

@@ -9,19 +9,16 @@ from hamopt._options import (HOP_PATIENCE, LARGE_N, LARGE_SWEEP, MAXITER_PER_DIM
 from hamopt.search import flights
 from hamopt.testfunctions import get
 
+from .options import minimize_defaults
+
 SPHERE = get("sphere")
-DEFAULTS = dict(eta=1.0, dt=None, deltaE=1.0, energy_restore=True, nu=1e-5, gamma=0.0,
-                bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
-                trajectory_steps=None, hop_steps=None, hop_patience=None, hop_dt=None,
-                hop_gap=0.1, hop_directions="curvature", restarts=None, maxiter=None,
-                maxfev=None, tol=None)
 
 
 @pytest.mark.parametrize("n", [LARGE_N, LARGE_N + 1, 100 * LARGE_N])
 def test_step_counts_and_sweeps_stop_growing_beyond_large_n(n):
     x0 = np.ones(n)
-    given_f0 = validated_options(x0, None, F0=0.0, hops=None, **DEFAULTS)
-    dynamics_only = validated_options(x0, None, F0=None, hops=0, **DEFAULTS)
+    given_f0 = validated_options(x0, None, **minimize_defaults(F0=0.0))
+    dynamics_only = validated_options(x0, None, **minimize_defaults(hops=0))
     m = min(n, LARGE_N)
     assert given_f0.trajectory_steps == TRAJECTORY_PER_DIM * m
     assert dynamics_only.maxiter == MAXITER_PER_DIM * m

@@ -10,19 +10,15 @@ from hamopt._options import FLIGHTS_WITH_DIFFERENCES_BELOW_N, fresh_point, valid
 from hamopt.search.starts import restart_point
 from hamopt.search.state import SearchState
 
+from .options import minimize_defaults
+
 N = 10
 BOX = (np.full(N, -5.0), np.full(N, 5.0))
 
 
-DEFAULTS = dict(F0=None, eta=1.0, dt=None, deltaE=1.0, energy_restore=True, nu=1e-5,
-                gamma=0.0, bounce_every=0, stall_bounce=0, weight_decay=0.0, polish=True,
-                trajectory_steps=None, hops=None, hop_steps=None, hop_patience=None,
-                hop_dt=None, hop_gap=0.1, hop_directions="curvature", restarts=None,
-                maxiter=None, maxfev=None, tol=None, finite_differences=True)
-
-
 def options(**given):
-    return validated_options(np.zeros(N), BOX, **{**DEFAULTS, **given})
+    return validated_options(np.zeros(N), BOX,
+                             **minimize_defaults(**{"finite_differences": True, **given}))
 
 
 def sampled(fun, samples, seed=0, **given):
@@ -79,7 +75,7 @@ def test_the_default_is_ten_per_variable_with_differences_in_10_variables_else_o
     assert options().restart_samples == 10 * N
     assert options(finite_differences=False).restart_samples == 1
     assert options(restart_samples=7).restart_samples == 7
-    fewer = validated_options(np.zeros(N - 1), None, **{**DEFAULTS, "restart_samples": None})
+    fewer = validated_options(np.zeros(N - 1), None, **minimize_defaults(finite_differences=True))
     assert fewer.restart_samples == 1
 
 
