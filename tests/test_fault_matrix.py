@@ -279,6 +279,42 @@ def test_nopython_path_keeps_the_best_point_as_the_python_path_does(name, n, see
     assert (compiled.nfev, compiled.status) == (python.nfev, python.status)
 
 
+def test_ctrl_c_that_numba_swallows_still_ends_the_run_between_chunks(monkeypatch):
+    """numba's dispatcher loses a KeyboardInterrupt raised while it types a function
+    argument (hamopt/dynamics/interrupts.py); the interrupt must still end the run."""
+    from hamopt.dynamics import driver
+    fn = FUNCTIONS["rastrigin"]
+    x0 = np.random.default_rng(0).uniform(*fn.bounds(10))
+    real = driver.compiled_runner(fn.fun, fn.grad)
+    chunks = []
+
+    class Swallowing:
+        """The real runner, but at its second chunk Ctrl-C comes while Python code runs
+        inside it, and that code drops the KeyboardInterrupt as numba's does."""
+
+        def fits_state(self, state):
+            return real.fits_state(state)
+
+        def __call__(self, *state):
+            chunks.append(state[-1])
+            if len(chunks) == 2:
+                try:
+                    _thread.interrupt_main()
+                    for _ in range(10_000):  # Python's handler would raise in here
+                        pass
+                except KeyboardInterrupt:
+                    pass
+            return real(*state)
+
+    monkeypatch.setattr(driver, "compiled_runner", lambda fun, jac: Swallowing())
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(fn.fun, x0, jac=fn.grad, F0=-1.0, tol=0.0, polish=False, hops=0,
+                        maxiter=200_000, rng=0)
+    res = info.value.result
+    assert len(chunks) == 2 and res.nit == sum(chunks) < 200_000
+    _check_kept(res, fn, x0, None)
+
+
 def test_ctrl_c_ends_a_nopython_run_with_its_best_point():
     """KeyboardInterrupt cannot be raised in numba code; Ctrl-C reaches the nopython
     loop between its chunks of steps, and the best point comes with it."""

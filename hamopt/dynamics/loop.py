@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from .bounces import NOISE_EVERY
+from .interrupts import interrupts_between_chunks
 from .layout import Q, Z, NU, BOUNCE_EVERY, MAXITER, STALL_BOUNCE, STALLED, RUNNING
 from .step import entry_points
 
@@ -83,10 +84,16 @@ def _run_compiled(particle, objective, callback, progress):
 
     runner = compiled_runner(objective.fun, objective.jac)
     state = particle.vectors, particle.scalars, particle.counters, particle.rng
-    if not runner.fits_state(state):
-        # The functions do not fit the drivers' types (say, jac returns float32 or
-        # fun an int): Python calls them instead, with the same result.
-        return _run_python(particle, objective, callback, progress)
+    with interrupts_between_chunks() as interrupts:
+        if runner.fits_state(state):
+            return _chunks(runner, state, particle, objective, callback, progress, interrupts)
+    # The functions do not fit the drivers' types (say, jac returns float32 or fun an
+    # int): Python calls them instead, with the same result.
+    return _run_python(particle, objective, callback, progress)
+
+
+def _chunks(runner, state, particle, objective, callback, progress, interrupts):
+    """The nopython loop: chunks of steps, growing to about _CHUNK_SECONDS each."""
     nsteps = 1 if callback is not None else _first_chunk(particle)
     while True:
         start = time.perf_counter()
@@ -95,6 +102,7 @@ def _run_compiled(particle, objective, callback, progress):
         except Exception:
             objective.pending = 1  # the failing step had called fun (its jac may have raised)
             raise
+        interrupts.check()
         if callback is not None:  # one step at a time: after every step, the last too
             if callback(particle):
                 return CALLBACK_STOPPED
