@@ -11,7 +11,8 @@ from numba.extending import is_jitted
 from ._outcomes import Outcome, error_for
 from .dynamics import regularized
 
-_SQRT_EPS = np.sqrt(np.finfo(float).eps)
+# A forward difference's relative step, as scipy's '2-point' (line.py and polish.py use it too).
+SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 _CBRT_EPS = np.cbrt(np.finfo(float).eps)
 _ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
 # scipy's difference schemes for jac=: values of fun per gradient, per variable.
@@ -160,7 +161,7 @@ class Objective:
         """Forward-difference gradient, step sqrt(eps) max(1, |x_i|) as scipy's '2-point'."""
         g = np.empty(self.n)
         for i in range(self.n):
-            h = _SQRT_EPS * max(1.0, abs(x[i]))
+            h = SQRT_EPS * max(1.0, abs(x[i]))
             if self.box is not None and x[i] + h > self.box[1][i]:
                 h = -h
             xi = x[i] + h  # divided below by the step actually taken, after rounding
@@ -191,7 +192,7 @@ class Objective:
         g = np.empty(self.n)
         xc = x.astype(complex)
         for i in range(self.n):
-            h = _SQRT_EPS * max(1.0, abs(x[i]))
+            h = SQRT_EPS * max(1.0, abs(x[i]))
             xc[i] = x[i] + 1j * h
             try:
                 self.pending += 1

@@ -20,10 +20,8 @@ import dataclasses
 
 import numpy as np
 
-from .._objective import real_value, regularized_pair
+from .._objective import SQRT_EPS, real_value, regularized_pair
 from ..dynamics import regularized
-
-_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 
 
 class LineObjective:
@@ -66,7 +64,7 @@ class LineObjective:
             self.pending = 0
             return f, np.array([g @ self.u])
         f = self._value(y)
-        h = _SQRT_EPS * max(1.0, float(np.max(np.abs(y))))
+        h = SQRT_EPS * max(1.0, float(np.max(np.abs(y))))
         if s + h > self.segment[1]:
             h = -h
         step = (s + h) - s  # the step actually taken, after rounding

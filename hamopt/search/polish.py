@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from .._objective import SQRT_EPS
 from ..dynamics import regularized
 from .evolution import evolve
 from .simplex import SIMPLEX_FTOL, simplex_round
@@ -171,7 +172,6 @@ _LINE_SEARCH_GRADIENTS = 3.0
 # 8090, 7823 to 7890): on hits, within the noise; what it surely saves is the
 # evaluations.
 _ROUNDING_LEVEL = 100.0
-_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 
 # With finite differences (jac=None) and at most this many variables, the polish is
 # one L-BFGS-B run followed by Nelder-Mead (adaptive parameters). On ill-conditioned
@@ -373,7 +373,7 @@ def _at_rounding_level(found, box):
     if g is None or not np.all(np.isfinite(g)):
         return False
     size = float(np.max(np.abs(_projected(g, found.x, box))))
-    return 0.0 < size <= _ROUNDING_LEVEL * _SQRT_EPS * max(1.0, abs(found.fun))
+    return 0.0 < size <= _ROUNDING_LEVEL * SQRT_EPS * max(1.0, abs(found.fun))
 
 
 def _until_stalled(found, value_and_grad, lbfgsb_on):
