@@ -31,16 +31,16 @@ _PLATEAU_XTOL = 1e-2
 # A round ends when Nelder-Mead asks for a point more than this many times.
 _ASKED_AGAIN = 2
 # With ``plateau_patience`` (the polish's, from 10 variables on), a round whose first
-# simplex grew ends once Nelder-Mead has evaluated this many times n new points in a
-# row without a value lower than the best by more than SIMPLEX_FTOL max(1, |F|): the
-# next round starts small again from the best point, or the evolution runs take over
-# (polish._derivative_free). Scratch runs, bbob in 10 and 20-D, defaults,
-# final-target hits at 1000 d: instances 7-9 and 13-20, 254 of 440 without, 256 with 10 (f7 in 20-D 5 -> 8 of 11, in 10-D 11 -> 10) and
-# 256 with 30; instances 4-6 and 10-12, held out, 139 of 288 without, 143 with 10
-# (f7 in 20-D 1 -> 4 of 6, 10-D 5 -> 6) and 139 with 30. A patience of 30 n on every
-# round (not only on plateaus) cost f13 and f14 most of their hits (instances 7-9,
-# 13-20: f13 in 10 and 20-D 22 -> 1 of 22, f14 in 10-D 11 -> 5), where the simplex
-# goes on down for a long time between new lows.
+# simplex grew ends once Nelder-Mead has evaluated this many times n new points in a row
+# without a value lower than the best by more than SIMPLEX_FTOL max(1, |F|): the next
+# round starts small again from the best point, or the evolution runs take over
+# (polish._derivative_free). Scratch runs, bbob in 10 and 20-D, defaults, final-target
+# hits at 1000 d: instances 7-9 and 13-20, 254 of 440 without, 256 with 10 (f7 in 20-D 5
+# to 8 of 11, in 10-D 11 to 10) and 256 with 30; instances 4-6 and 10-12, held out, 139
+# of 288 without, 143 with 10 (f7 in 20-D 1 to 4 of 6, 10-D 5 to 6) and 139 with 30. A
+# patience of 30 n on every round (not only on plateaus) cost f13 and f14 most of their
+# hits (instances 7-9, 13-20: f13 in 10 and 20-D 22 to 1 of 22, f14 in 10-D 11 to 5),
+# where the simplex goes on down for a long time between new lows.
 _PLATEAU_PATIENCE = 10
 
 
