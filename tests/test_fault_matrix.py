@@ -159,6 +159,12 @@ def _run(call, fault):
          options=dict(polish=True, hops=None, known_F0=True, bounded=False, maxfev=300,
                       nu=0.0, hop_line=False),
          fault="-inf", k=2, period=7, gradient="2-point")
+# Found by this test: a line flight from a best point whose difference gradient met -inf
+# (the slope along the line was inf - inf, a RuntimeWarning).
+@example(problem=("rastrigin", 5, 0),
+         options=dict(polish=False, hops=5, known_F0=False, bounded=False, maxfev=300,
+                      nu=0.0, hop_line=True),
+         fault="-inf", k=2, period=7, gradient="2-point")
 def test_python_path_keeps_the_best_point_through_any_fault(problem, options, fault, k, period,
                                                             gradient):
     fn, x0, bounds, kwargs = _setup(problem, options)

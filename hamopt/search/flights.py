@@ -304,7 +304,10 @@ def _fly_on_line(state, objective, settings, rng, p0, callback, progress):
     # A line step costs no more than a full one (2 <= n + 1, or 1 with a gradient), so
     # _limit_reached's check before the flight holds for it too.
     line = LineObjective(objective, state.x, p0 / size, settings.weight_decay, settings.box)
-    particle = Particle(np.zeros(1), state.fun, np.array([state.jac @ line.u]),
+    # A gradient that is not finite (a difference met inf or NaN) leaves the slope
+    # unknown: the flight then ends at its first step, as at any non-finite gradient.
+    slope = float(state.jac @ line.u) if np.all(np.isfinite(state.jac)) else math.nan
+    particle = Particle(np.zeros(1), state.fun, np.array([slope]),
                         line_settings(settings, line), line.fev_per_step, rng,
                         p0=np.array([size]), counts=(state.nit, state.nfev, state.njev))
     seen = OnLine(particle, line)
