@@ -21,8 +21,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              stall_bounce=0, weight_decay=0.0, polish=True, trajectory_steps=None, hops=None,
              hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
              hop_directions="curvature", hop_climb=None, hop_landings=None,
-             hop_line=False, restarts=None, restart_samples=None, maxiter=None,
-             maxfev=None, tol=None, rng=None, particles=1, workers=1,
+             hop_line=False, hop_funnel=None, restarts=None, restart_samples=None,
+             maxiter=None, maxfev=None, tol=None, rng=None, particles=1, workers=1,
              callback=None, disp=False, progress=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -211,6 +211,17 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         fewer bbob targets (README, *What the dynamics add*). If the budget
         ends right after a flight found a new best point, ``jac`` is NaN
         (the gradient there was not computed).
+    hop_funnel : bool, optional
+        Where the search flies no flights (the default with finite
+        differences in 10 or more variables), fly line flights (``hop_line``)
+        from the best point once the minima the restarts found form a funnel:
+        at least 6 distinct ones, whose values rise with their distance from
+        the lowest (rank correlation at least 0.6 over the others;
+        ``hamopt/search/funnel.py``). Once per run; the restarts then go on.
+        Default: True where the search flies no flights, else False (then it
+        changes nothing). With finite differences in 10 variables it solved
+        Rastrigin's and Levy's functions, turned, where restarts alone did
+        not, and changed no bbob final-target hit (README, *Restarts*).
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by
@@ -390,7 +401,8 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         weight_decay=weight_decay, polish=polish, trajectory_steps=trajectory_steps, hops=hops,
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
         hop_directions=hop_directions, hop_climb=hop_climb, hop_landings=hop_landings,
-        hop_line=hop_line, restarts=restarts, restart_samples=restart_samples,
+        hop_line=hop_line, hop_funnel=hop_funnel, restarts=restarts,
+        restart_samples=restart_samples,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=objective.jac is None)
     if options.maxfev < objective.fev_per_step:
         raise ValueError(f"maxfev={options.maxfev}{' per particle' if particles > 1 else ''} "

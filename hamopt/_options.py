@@ -80,7 +80,9 @@ class Options:
     flights (``math.inf``: no limit); ``hop_sweep`` the directions of one sweep
     of the hop search (n, or LARGE_SWEEP random ones beyond LARGE_N);
     ``restart_samples`` the fresh points a restart draws to start from the
-    lowest (search/starts.py).
+    lowest (search/starts.py); ``hop_funnel``: a search with no flights
+    (``hops`` 0) flies line flights from the best point once the restarts'
+    minima form a funnel (search/funnel.py).
     ``search``: the polish is followed by the hop search and restarts (even
     with no flights: ``FLIGHTS_WITH_DIFFERENCES_BELOW_N``); False when the
     user's ``hops=0`` (or ``polish=False``) makes the run one trajectory and
@@ -113,6 +115,7 @@ class Options:
     hop_climb: Optional[float]
     hop_landings: bool
     hop_line: bool
+    hop_funnel: bool
     restarts: float
     restart_samples: int
     search: bool
@@ -136,12 +139,19 @@ class Options:
         return dataclasses.replace(self.trajectory(), F0=F0, tol=0.0, dt=self.hop_dt,
                                    maxiter=maxiter, maxfev=self.maxfev)
 
+    def funnel_flights(self):
+        """The options of the hop search a search with no flights runs once the
+        restarts' minima form a funnel (``hop_funnel``): line flights of
+        HOP_STEPS_LINE steps, as many as the hop search's patience allows."""
+        return dataclasses.replace(self, hops=math.inf, hop_line=True, hop_steps=HOP_STEPS_LINE)
+
 
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,
                       hop_steps, hop_patience, hop_dt, hop_gap, hop_directions, restarts,
                       maxiter, maxfev, tol, hop_climb=None, hop_landings=None,
-                      hop_line=False, restart_samples=None, finite_differences=False):
+                      hop_line=False, hop_funnel=None, restart_samples=None,
+                      finite_differences=False):
     """``Options`` from ``minimize``'s keywords; TypeError/ValueError for bad input."""
     dt, hop_dt = _time_steps(x0, box, dt, hop_dt)
     polish = bool(polish)
@@ -153,6 +163,10 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
     else:
         hops = _count("hops", hops, minimum=0)
         search = hops != 0
+    # Line flights once the restarts' minima form a funnel: only where the search
+    # flies no flights by default (search/funnel.py).
+    hop_funnel = ((search and hops == 0) if hop_funnel is None
+                  else _flag("hop_funnel", hop_funnel))
     maxfev = math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1)
     if maxiter is None:
         maxiter = math.inf if search else MAXITER_PER_DIM * min(x0.size, LARGE_N)
@@ -190,7 +204,7 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
         hop_climb=None if hop_climb is None else _real("hop_climb", hop_climb, positive=True),
         hop_landings=(not finite_differences if hop_landings is None
                       else _flag("hop_landings", hop_landings)),
-        hop_line=hop_line,
+        hop_line=hop_line, hop_funnel=hop_funnel,
         restarts=(math.inf if math.isfinite(maxfev) and search else 0) if restarts is None
         else _count("restarts", restarts, minimum=0),
         restart_samples=((RESTART_SAMPLES_PER_DIM * min(x0.size, LARGE_N)

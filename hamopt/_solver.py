@@ -17,6 +17,7 @@ from scipy.optimize import OptimizeResult
 from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
+from .search.funnel import in_a_funnel
 from .search.polish import polish_stage
 from .search.starts import restart_point
 from .search.state import SearchState
@@ -61,20 +62,25 @@ def _stages(state, particle, objective, options, rng, callback, progress):
             outcome = Outcome.POLISHED_TO_TOL
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
             and state.nit < options.maxiter):
-        # With line flights (hop_line) a flight's find gets one rough L-BFGS-B run, and
-        # the full polish runs once, when the search has ended, if the flights found a
-        # lower point (search/line.py).
-        def polish(searched, start=None):
-            return polish_stage(searched, objective, options, rng, start,
-                                rough=options.hop_line)
+        outcome = _hop_search(state, objective, options, rng, callback, progress)
+    return outcome
 
-        polished = state.fun
-        outcome = hop_search(state, objective, options, rng, polish, callback, progress)
-        if (options.hop_line and options.polish and outcome == Outcome.SEARCH_ENDED
-                and state.fun < polished):
-            improved = polish_stage(state, objective, options, rng)
-            if improved and _target_reached(state, options):
-                outcome = Outcome.POLISHED_TO_TOL
+
+def _hop_search(state, objective, options, rng, callback, progress):
+    """The hop search from state's best point, with its polish; its Outcome."""
+    # With line flights (hop_line) a flight's find gets one rough L-BFGS-B run, and
+    # the full polish runs once, when the search has ended, if the flights found a
+    # lower point (search/line.py).
+    def polish(searched, start=None):
+        return polish_stage(searched, objective, options, rng, start, rough=options.hop_line)
+
+    polished = state.fun
+    outcome = hop_search(state, objective, options, rng, polish, callback, progress)
+    if (options.hop_line and options.polish and outcome == Outcome.SEARCH_ENDED
+            and state.fun < polished):
+        improved = polish_stage(state, objective, options, rng)
+        if improved and _target_reached(state, options):
+            outcome = Outcome.POLISHED_TO_TOL
     return outcome
 
 
@@ -84,6 +90,8 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
     and the budget allows a trajectory and its polish; returns the last Outcome."""
     done = 0
     fev = objective.fev_per_step
+    minima = [(best.x.copy(), best.fun)]  # where each search ended (search/funnel.py)
+    funnel_flown = not (options.hop_funnel and options.hops == 0)
     while (outcome == Outcome.SEARCH_ENDED and done < options.restarts
            and best.nfev + _RESTART_MIN_STEPS * fev <= options.maxfev
            and best.nit + _RESTART_MIN_STEPS <= options.maxiter):
@@ -113,6 +121,11 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.absorb(state)
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
+        minima.append((state.x.copy(), state.fun))
+        if outcome == Outcome.SEARCH_ENDED and not funnel_flown and in_a_funnel(minima):
+            funnel_flown = True
+            outcome = _hop_search(best, objective, options.funnel_flights(), rng, callback,
+                                  progress)
     return outcome
 
 

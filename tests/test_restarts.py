@@ -80,7 +80,10 @@ N_NO_FLIGHTS = FLIGHTS_WITH_DIFFERENCES_BELOW_N
 def test_with_differences_in_many_variables_restarts_take_the_place_of_flights():
     fun, calls = counted(RASTRIGIN)
     box = [(-5.12, 5.12)] * N_NO_FLIGHTS
-    res = hamopt.minimize(fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1, maxfev=20_000)
+    # hop_funnel=False: on Rastrigin's funnel the defaults fly from the best point once
+    # the restarts found 6 minima (test_funnel.py).
+    res = hamopt.minimize(fun, np.full(N_NO_FLIGHTS, 3.3), bounds=box, rng=1, maxfev=20_000,
+                          hop_funnel=False)
     assert res.nhops == 0 and res.nrestarts >= 2
     assert res.nfev == len(calls) <= 20_000
     # The best of all restarts is kept. The points of the differences are not

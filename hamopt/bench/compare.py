@@ -266,6 +266,9 @@ VARIANTS = {
     # The same, each restart from one uniform fresh point (restart_samples=1) instead of
     # the lowest of several (the default with finite differences: search/starts.py).
     "hamopt_uniform_restarts": dict(maxfev_is_budget=True, restart_samples=1),
+    # The same without the funnel's flights (hop_funnel=False: restarts only where the
+    # defaults fly no flights; search/funnel.py).
+    "hamopt_budget_no_funnel": dict(maxfev_is_budget=True, hop_funnel=False),
     # hamopt's own restarts with flights at any n, on their lines or full (with finite
     # differences from 10 variables on the defaults fly none).
     "hamopt_budget_line_flights": dict(maxfev_is_budget=True, hops=10**9, hop_line=True),
