@@ -121,3 +121,25 @@ def test_on_rotated_rastrigin_the_funnel_flights_solve_what_restarts_alone_do_no
     with_funnel = _solved_rotated_rastrigin(seeds)
     without = _solved_rotated_rastrigin(seeds, hop_funnel=False)
     assert sum(with_funnel) - sum(without) >= 3, (with_funnel, without)
+
+
+def test_an_interrupt_during_the_funnel_flights_keeps_the_best_point():
+    """Ctrl-C at call 5,000 of a run whose funnel flights started before it (seed 0:
+    they started after 5 restarts): the run's best point and counts come with it."""
+    fn = testfunctions.rotated("rastrigin", N)
+    lower, upper = fn.bounds(N)
+    x0 = np.random.default_rng(100).uniform(lower, upper)
+    calls = []
+
+    def fun(x):
+        if len(calls) + 1 == 5_000:
+            calls.append(None)
+            raise KeyboardInterrupt
+        calls.append(fn.fun(x))
+        return calls[-1]
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(fun, x0, bounds=list(zip(lower, upper)), maxfev=10_000, rng=0)
+    res = info.value.result
+    assert res.nhops > 0  # the interrupt came during the funnel's flights
+    assert res.nfev == len(calls) == 5_000
+    assert res.fun == fn.fun(res.x) < fn.fun(x0)
