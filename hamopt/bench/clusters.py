@@ -163,15 +163,19 @@ def half_width(atoms, pair_distance=1.0):
     return 0.8 * pair_distance * atoms ** (1.0 / 3.0)
 
 
-def run_one(atoms, method, start, budget, seed=0, reference=None, potential="morse"):
+def run_one(atoms, method, start, budget, seed=0, reference=None, potential="morse",
+            differences=False):
     """``method`` on the cluster of ``atoms`` atoms (``potential``: "morse" or "lj")
     from start ``start``: a Run. Solved is measured against ``reference`` (default:
-    the family's putative minimum; ``-inf`` for the runs that look for it)."""
+    the family's putative minimum; ``-inf`` for the runs that look for it). With
+    ``differences`` the methods get the energy alone (finite-difference gradients,
+    every value counted)."""
     family = POTENTIALS[potential]
     a = half_width(atoms, family.pair_distance)
     lower, upper = np.full(3 * atoms, -a), np.full(3 * atoms, a)
     fmin = family.minima[atoms] if reference is None else reference
-    problem = CountedProblem(family.energy, family.gradient, lower, upper, fmin, budget)
+    gradient = None if differences else family.gradient
+    problem = CountedProblem(family.energy, gradient, lower, upper, fmin, budget)
     case = [seed, start, atoms, family.tag]
     x0 = np.random.default_rng(case).uniform(lower, upper)
     run_method(problem, x0, method, case)
