@@ -164,12 +164,13 @@ def half_width(atoms, pair_distance=1.0):
 
 
 def run_one(atoms, method, start, budget, seed=0, reference=None, potential="morse",
-            differences=False):
+            differences=False, settings=None):
     """``method`` on the cluster of ``atoms`` atoms (``potential``: "morse" or "lj")
     from start ``start``: a Run. Solved is measured against ``reference`` (default:
     the family's putative minimum; ``-inf`` for the runs that look for it). With
     ``differences`` the methods get the energy alone (finite-difference gradients,
-    every value counted)."""
+    every value counted); ``settings`` replace the method's own (its random stream
+    stays the method's)."""
     family = POTENTIALS[potential]
     a = half_width(atoms, family.pair_distance)
     lower, upper = np.full(3 * atoms, -a), np.full(3 * atoms, a)
@@ -178,7 +179,7 @@ def run_one(atoms, method, start, budget, seed=0, reference=None, potential="mor
     problem = CountedProblem(family.energy, gradient, lower, upper, fmin, budget)
     case = [seed, start, atoms, family.tag]
     x0 = np.random.default_rng(case).uniform(lower, upper)
-    run_method(problem, x0, method, case)
+    run_method(problem, x0, method, case, settings=settings)
     return Run(f"{potential}{atoms}", 3 * atoms, method, start, budget, problem.fmin,
                problem.best, problem.evaluations, {SOLVED: problem.evaluations_to(SOLVED)})
 
