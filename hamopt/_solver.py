@@ -121,8 +121,10 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.absorb(state)
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
+        if funnel_flown:
+            continue
         minima.append((state.x.copy(), state.fun))
-        if outcome == Outcome.SEARCH_ENDED and not funnel_flown and in_a_funnel(minima):
+        if outcome == Outcome.SEARCH_ENDED and in_a_funnel(minima):
             funnel_flown = True
             outcome = _hop_search(best, objective, options.funnel_flights(), rng, callback,
                                   progress)
