@@ -45,8 +45,9 @@ _TABLE = {
     Outcome.SEARCH_ENDED: (1, "The hop search ended: hop_patience sweeps of flights in a row "
                               "found no new best point (or hops flights were flown: by default "
                               "none with finite differences in "
-                              f"{FLIGHTS_WITH_DIFFERENCES_BELOW_N} or more variables); x is the "
-                              "best point found."),
+                              f"{FLIGHTS_WITH_DIFFERENCES_BELOW_N} or more variables, unless the "
+                              "restarts' minima formed a funnel: hop_funnel); x is the best "
+                              "point found."),
     Outcome.NON_FINITE: (3, "NaN result encountered: F or its gradient was not finite; "
                             "x is the best finite point seen."),
     Outcome.CALLBACK_STOPPED: (99, "`callback` raised `StopIteration`."),
