@@ -125,3 +125,21 @@ def test_cli_bench_reuses_earlier_runs(tmp_path):
     text = (second / "results.md").read_text()
     assert "| function | n | hamopt | lbfgsb |" in text
     assert "| sphere | 2 | 2/2 | 2/2 |" in text
+
+
+def test_a_variant_in_same_stream_differs_from_its_method_only_where_its_settings_act():
+    """hamopt_budget_no_funnel shares hamopt_budget's random stream: in 2-D, where
+    hop_funnel is off anyway, the two runs are the same run; a variant with a stream of
+    its own (hamopt_uniform_restarts, also the defaults in 2-D) is another run."""
+    from hamopt.bench.compare import SAME_STREAM, run_method
+    assert SAME_STREAM["hamopt_budget_no_funnel"] == "hamopt_budget"
+    fn = get("rastrigin")
+
+    def history(method):
+        problem = CountedProblem.of(fn, 2, 3000)
+        x0 = np.array([3.3, -2.2])
+        run_method(problem, x0, method, [0, 1, 2])
+        return problem.history
+    same = history("hamopt_budget")
+    assert history("hamopt_budget_no_funnel") == same
+    assert history("hamopt_uniform_restarts") != same

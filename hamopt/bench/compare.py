@@ -277,6 +277,11 @@ VARIANTS = {
     "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
 
+# Variants that run on another method's random stream, so that the two differ only
+# where the variant's settings act (every other method's stream is its own name's, so
+# two variants of one search otherwise differ by noise as well).
+SAME_STREAM = {"hamopt_budget_no_funnel": "hamopt_budget"}
+
 
 def method_names(everything=False):
     """The methods of a default comparison; with ``everything``, the variants too."""
@@ -338,9 +343,11 @@ def runner_of(method, family="multimodal"):
 
 def run_method(problem, x0, method, case, family="multimodal", settings=None):
     """Run ``method`` (with its restarts) on ``problem`` from ``x0`` until the budget is
-    spent or it gives up, with its own random stream seeded by ``case`` and its name.
-    ``settings`` replace the method's own."""
-    rng = np.random.default_rng(list(case) + [ord(ch) for ch in method])
+    spent or it gives up, with its own random stream seeded by ``case`` and its name
+    (or the name of the method whose stream it shares: SAME_STREAM). ``settings``
+    replace the method's own."""
+    stream = SAME_STREAM.get(method, method)
+    rng = np.random.default_rng(list(case) + [ord(ch) for ch in stream])
     runner, own = runner_of(method, family)
     run_until_spent(runner, problem, x0, rng, dict(own if settings is None else settings))
 
