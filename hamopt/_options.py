@@ -80,9 +80,9 @@ class Options:
     flights (``math.inf``: no limit); ``hop_sweep`` the directions of one sweep
     of the hop search (n, or LARGE_SWEEP random ones beyond LARGE_N);
     ``restart_samples`` the fresh points a restart draws to start from the
-    lowest (search/starts.py); ``hop_funnel``: a search with no flights
+    lowest (search/starts.py); ``hop_funnel``: this search with no flights
     (``hops`` 0) flies line flights from the best point once the restarts'
-    minima form a funnel (search/funnel.py).
+    minima form a funnel (search/funnel.py); False wherever it could not act.
     ``search``: the polish is followed by the hop search and restarts (even
     with no flights: ``FLIGHTS_WITH_DIFFERENCES_BELOW_N``); False when the
     user's ``hops=0`` (or ``polish=False``) makes the run one trajectory and
@@ -163,10 +163,10 @@ def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma
     else:
         hops = _count("hops", hops, minimum=0)
         search = hops != 0
-    # Line flights once the restarts' minima form a funnel: only where the search
-    # flies no flights by default (search/funnel.py).
-    hop_funnel = ((search and hops == 0) if hop_funnel is None
-                  else _flag("hop_funnel", hop_funnel))
+    # Line flights once the restarts' minima form a funnel (search/funnel.py): only
+    # where the search flies no flights; on there by default.
+    hop_funnel = True if hop_funnel is None else _flag("hop_funnel", hop_funnel)
+    hop_funnel = hop_funnel and search and hops == 0
     maxfev = math.inf if maxfev is None else _count("maxfev", maxfev, minimum=1)
     if maxiter is None:
         maxiter = math.inf if search else MAXITER_PER_DIM * min(x0.size, LARGE_N)

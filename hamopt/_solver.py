@@ -87,11 +87,12 @@ def _hop_search(state, objective, options, rng, callback, progress):
 
 def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
     """Run the stages again from fresh points while the search keeps ending by itself
-    and the budget allows a trajectory and its polish; returns the last Outcome."""
+    and the budget allows a trajectory and its polish; with ``hop_funnel``, fly from
+    the best point once the searches' minima form a funnel. Returns the last Outcome."""
     done = 0
     fev = objective.fev_per_step
     minima = [(best.x.copy(), best.fun)]  # where each search ended (search/funnel.py)
-    funnel_flown = not (options.hop_funnel and options.hops == 0)
+    funnel_flown = not options.hop_funnel
     while (outcome == Outcome.SEARCH_ENDED and done < options.restarts
            and best.nfev + _RESTART_MIN_STEPS * fev <= options.maxfev
            and best.nit + _RESTART_MIN_STEPS <= options.maxiter):
