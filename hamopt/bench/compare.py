@@ -273,6 +273,11 @@ VARIANTS = {
     # differences from 10 variables on the defaults fly none).
     "hamopt_budget_line_flights": dict(maxfev_is_budget=True, hops=10**9, hop_line=True),
     "hamopt_budget_flights": dict(maxfev_is_budget=True, hops=10**9),
+    # The ablation of hamopt's own restarts (bbob_ablation.md): a first trajectory of
+    # 10 n steps before each polish; the dynamics alone (one trajectory of 30 n steps,
+    # no polish, no flights, then the harness's restarts).
+    "hamopt_budget_trajectory": dict(maxfev_is_budget=True, trajectory_per_dim=10),
+    "hamopt_budget_dynamics_only": dict(maxfev_is_budget=True, polish=False, hops=0),
     "hamopt_particles4": dict(maxfev_is_budget=True, particles=4),
     "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
@@ -280,7 +285,9 @@ VARIANTS = {
 # Variants that run on another method's random stream, so that the two differ only
 # where the variant's settings act (every other method's stream is its own name's, so
 # two variants of one search otherwise differ by noise as well).
-SAME_STREAM = {"hamopt_budget_no_funnel": "hamopt_budget"}
+SAME_STREAM = {name: "hamopt_budget" for name in (
+    "hamopt_budget_no_funnel", "hamopt_budget_line_flights", "hamopt_budget_flights",
+    "hamopt_budget_trajectory", "hamopt_budget_dynamics_only")}
 
 
 def method_names(everything=False):
