@@ -33,6 +33,7 @@ def test_the_command_writes_tables_and_the_ecdf(tmp_path):
     text = (tmp_path / "results.md").read_text()
     assert "budget 50 d" in text and "| separable (f1-f5) | 2 |" in text
     assert "(Run, target) pairs hit within 50 d" in text
+    assert "The same pairs per group" in text and "/102 |" in text  # 2 functions x 51
     assert (tmp_path / "ecdf.png").stat().st_size > 1000
 
 
@@ -44,3 +45,4 @@ def test_pairs_hit_counts_targets_within_the_budget():
             bbob.Run("f1", 2, "m", 6, 100, 0.0, None, 100, dict.fromkeys(bbob.TARGETS))]
     assert bbob.pairs_hit(runs, 10) == (51 + 50) / (3 * 51)
     assert bbob.pairs_hit(runs, 100) == (51 + 51) / (3 * 51)
+    assert bbob.pairs_count(runs, 10) == 51 + 50
