@@ -128,16 +128,12 @@ def markdown_tables(runs, methods, budgets_per_dim):
     for per_dim in budgets_per_dim:
         out.append(f"\n### Final target hit, budget {per_dim} d evaluations\n\n" + header)
         totals = dict.fromkeys(methods, 0)
-        for group, functions in GROUPS.items():
-            names = {f"f{f}" for f in functions}
-            for d in dims:
-                cells = []
-                for m in methods:
-                    got = hits([r for r in runs if r.method == m and r.dim == d
-                                and r.function in names], per_dim)
-                    totals[m] += got
-                    cells.append(f"{got}/{len(names) * instances}")
-                out.append(f"| {group} | {d} | " + " | ".join(cells) + " |\n")
+        for group, d, chosen in _group_cells(runs, methods, dims):
+            got = [hits(runs_of, per_dim) for runs_of in chosen]
+            for m, count in zip(methods, got):
+                totals[m] += count
+            cells = [f"{count}/{len(GROUPS[group]) * instances}" for count in got]
+            out.append(f"| {group} | {d} | " + " | ".join(cells) + " |\n")
         out.append("| **total** | | " + " | ".join(f"**{totals[m]}**" for m in methods) + " |\n")
         out.append(f"\n(Run, target) pairs hit within {per_dim} d evaluations, of all 51 "
                    "targets (where the ECDFs end):\n\n| d | " + " | ".join(methods) + " |\n"
@@ -146,16 +142,13 @@ def markdown_tables(runs, methods, budgets_per_dim):
             cells = [f"{pairs_hit([r for r in runs if r.method == m and r.dim == d], per_dim):.0%}"
                      for m in methods]
             out.append(f"| {d} | " + " | ".join(cells) + " |\n")
-        out.append(f"\nThe same pairs per group (where most targets are out of everyone's "
-                   f"reach, as the final one on f15-f19, the pairs still tell the searches "
-                   f"apart):\n\n" + header)
-        for group, functions in GROUPS.items():
-            names = {f"f{f}" for f in functions}
-            for d in dims:
-                cells = [f"{pairs_count(chosen, per_dim)}/{len(chosen) * len(TARGETS)}"
-                         for chosen in ([r for r in runs if r.method == m and r.dim == d
-                                         and r.function in names] for m in methods)]
-                out.append(f"| {group} | {d} | " + " | ".join(cells) + " |\n")
+        out.append("\nThe same pairs per group (where most targets are out of everyone's "
+                   "reach, as the final one on f15-f19, the pairs still tell the searches "
+                   "apart):\n\n" + header)
+        for group, d, chosen in _group_cells(runs, methods, dims):
+            cells = [f"{pairs_count(runs_of, per_dim)}/{len(runs_of) * len(TARGETS)}"
+                     for runs_of in chosen]
+            out.append(f"| {group} | {d} | " + " | ".join(cells) + " |\n")
     out.append("\n### Median final f - f_opt per function (all dimensions and instances)\n\n"
                "| function | " + " | ".join(methods) + " |\n" + "|---" * (1 + len(methods))
                + "|\n")
@@ -164,6 +157,16 @@ def markdown_tables(runs, methods, budgets_per_dim):
                  for m in methods]
         out.append(f"| {f} | " + " | ".join(cells) + " |\n")
     return "".join(out)
+
+
+def _group_cells(runs, methods, dims):
+    """(group, d, [each method's runs on the group's functions in dimension d]), in
+    the tables' row order."""
+    for group, functions in GROUPS.items():
+        names = {f"f{f}" for f in functions}
+        for d in dims:
+            yield group, d, [[r for r in runs if r.method == m and r.dim == d
+                              and r.function in names] for m in methods]
 
 
 def plot_ecdf(runs, methods, path):
