@@ -222,6 +222,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         changes nothing). With finite differences in 10 variables it solved
         Rastrigin's and Levy's functions, turned, where restarts alone did
         not, and changed no bbob final-target hit (README, *Restarts*).
+        Also, once the restarts find the lowest minimum again at another
+        place with the same value (a landscape with symmetries, such as an
+        atomic cluster), fly full flights with the polish from their
+        landings (``hop_landings``) from the best point, once.
     restarts : int, optional
         How many times the whole search (trajectory, polish, hop search)
         starts again from a fresh point after the hop search ended by

@@ -145,6 +145,13 @@ class Options:
         HOP_STEPS_LINE steps, as many as the hop search's patience allows."""
         return dataclasses.replace(self, hops=math.inf, hop_line=True, hop_steps=HOP_STEPS_LINE)
 
+    def copies_flights(self):
+        """The options of the hop search a search with no flights runs once the
+        restarts find the lowest minimum again elsewhere (``hop_funnel``): full
+        flights with the polish from their landings, as the hop search's patience
+        allows."""
+        return dataclasses.replace(self, hops=math.inf, hop_landings=True)
+
 
 def validated_options(x0, box, *, F0, eta, dt, deltaE, energy_restore, nu, gamma,
                       bounce_every, stall_bounce, weight_decay, polish, trajectory_steps, hops,

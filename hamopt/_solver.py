@@ -17,7 +17,7 @@ from scipy.optimize import OptimizeResult
 from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
 from .search.flights import hop_search
-from .search.funnel import in_a_funnel
+from .search.funnel import found_elsewhere, in_a_funnel
 from .search.polish import polish_stage
 from .search.starts import restart_point
 from .search.state import SearchState
@@ -88,11 +88,12 @@ def _hop_search(state, objective, options, rng, callback, progress):
 def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
     """Run the stages again from fresh points while the search keeps ending by itself
     and the budget allows a trajectory and its polish; with ``hop_funnel``, fly from
-    the best point once the searches' minima form a funnel. Returns the last Outcome."""
+    the best point once the searches' minima form a funnel, and once they hold the
+    lowest twice, at two places (search/funnel.py). Returns the last Outcome."""
     done = 0
     fev = objective.fev_per_step
     minima = [(best.x.copy(), best.fun)]  # where each search ended (search/funnel.py)
-    funnel_flown = not options.hop_funnel
+    funnel_flown = copies_flown = False
     while (outcome == Outcome.SEARCH_ENDED and done < options.restarts
            and best.nfev + _RESTART_MIN_STEPS * fev <= options.maxfev
            and best.nit + _RESTART_MIN_STEPS <= options.maxiter):
@@ -122,10 +123,14 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.absorb(state)
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
-        if funnel_flown:
+        if not options.hop_funnel or outcome != Outcome.SEARCH_ENDED:
             continue
         minima.append((state.x.copy(), state.fun))
-        if outcome == Outcome.SEARCH_ENDED and in_a_funnel(minima):
+        if not copies_flown and found_elsewhere(minima):
+            copies_flown = True
+            outcome = _hop_search(best, objective, options.copies_flights(), rng, callback,
+                                  progress)
+        elif not funnel_flown and in_a_funnel(minima):
             funnel_flown = True
             outcome = _hop_search(best, objective, options.funnel_flights(), rng, callback,
                                   progress)

@@ -1,4 +1,6 @@
-"""Line flights once the restarts' minima form a funnel (``hop_funnel``, search/funnel.py)."""
+"""Flights once the restarts' minima call for them (``hop_funnel``, search/funnel.py):
+line flights where they form a funnel, full flights with their landings' polish where
+the lowest is found again elsewhere."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -8,8 +10,9 @@ from scipy.stats import special_ortho_group
 import hamopt
 from hamopt import testfunctions
 from hamopt._options import FLIGHTS_WITH_DIFFERENCES_BELOW_N, validated_options
+from hamopt.bench import clusters
 from hamopt.search.funnel import (FUNNEL_CORRELATION, FUNNEL_MINIMA, distinct_minima,
-                                  funnel_correlation, in_a_funnel)
+                                  found_elsewhere, funnel_correlation, in_a_funnel)
 
 from .options import minimize_defaults
 
@@ -143,3 +146,48 @@ def test_an_interrupt_during_the_funnel_flights_keeps_the_best_point():
     assert res.nhops > 0  # the interrupt came during the funnel's flights
     assert res.nfev == len(calls) == 5_000
     assert res.fun == fn.fun(res.x) < fn.fun(x0)
+
+
+def test_the_lowest_found_again_elsewhere_is_a_copy_found_again_in_place_is_not():
+    rng = np.random.default_rng(5)
+    low, other = rng.uniform(-1, 1, N), rng.uniform(-1, 1, N)
+    higher = [(rng.uniform(-1, 1, N), -3.0 + k) for k in range(3)]
+    assert found_elsewhere(higher + [(low, -5.0), (other, -5.0 + 1e-8)])
+    assert not found_elsewhere(higher + [(low, -5.0), (low + 1e-7, -5.0)])  # same place
+    assert not found_elsewhere(higher + [(low, -5.0), (other, -4.99)])     # a higher one
+    assert not found_elsewhere([(low, -5.0)])
+    assert not found_elsewhere(higher)  # distinct values only
+
+
+def _solved_morse6(seeds, **given):
+    """[solved?] of minimize with differences on the Morse cluster of 6 atoms (18
+    variables), maxfev 20,000, each run checked for its counts."""
+    family = clusters.POTENTIALS["morse"]
+    half = clusters.half_width(6)
+    solved = []
+    for seed in seeds:
+        calls = []
+
+        def fun(x):
+            calls.append(1)
+            return family.energy(x)
+        x0 = np.random.default_rng(200 + seed).uniform(-half, half, 18)
+        res = hamopt.minimize(fun, x0, bounds=[(-half, half)] * 18, maxfev=20_000, rng=seed,
+                              **given)
+        assert res.nfev == len(calls) <= 20_000
+        assert res.fun == family.energy(res.x)
+        solved.append(res.fun < family.minima[6] + 1e-3)
+        if given.get("hop_funnel") is False:
+            assert res.nhops == 0
+    return solved
+
+
+def test_on_a_cluster_found_again_elsewhere_the_flights_solve_what_restarts_alone_do_not():
+    """Statistical: 8 or 9 of 10 random descents of Morse's 6 atoms end at -12.128 (in
+    some copy: turned, moved, atoms swapped), the octahedron is -12.488. Measured on
+    seeds 0-15 (x0 from seeds 200-215): 12 of 16 with the default, 1 of 16 with
+    hop_funnel=False (seeds 0-7: 6 and 0); the test asks for a gap of 3 in 8."""
+    seeds = range(8)
+    with_flights = _solved_morse6(seeds)
+    without = _solved_morse6(seeds, hop_funnel=False)
+    assert sum(with_flights) - sum(without) >= 3, (with_flights, without)
