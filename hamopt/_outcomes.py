@@ -46,7 +46,8 @@ _TABLE = {
                               "found no new best point (or hops flights were flown: by default "
                               "none with finite differences in "
                               f"{FLIGHTS_WITH_DIFFERENCES_BELOW_N} or more variables, unless the "
-                              "restarts' minima formed a funnel: hop_funnel); x is the best "
+                              "restarts' minima formed a funnel or held the lowest twice: "
+                              "hop_funnel); x is the best "
                               "point found."),
     Outcome.NON_FINITE: (3, "NaN result encountered: F or its gradient was not finite; "
                             "x is the best finite point seen."),
