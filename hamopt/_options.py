@@ -82,7 +82,8 @@ class Options:
     ``restart_samples`` the fresh points a restart draws to start from the
     lowest (search/starts.py); ``hop_funnel``: this search with no flights
     (``hops`` 0) flies line flights from the best point once the restarts'
-    minima form a funnel (search/funnel.py); False wherever it could not act.
+    minima form a funnel, full flights with their landings' polish once they
+    hold the lowest twice (search/funnel.py); False wherever it could not act.
     ``search``: the polish is followed by the hop search and restarts (even
     with no flights: ``FLIGHTS_WITH_DIFFERENCES_BELOW_N``); False when the
     user's ``hops=0`` (or ``polish=False``) makes the run one trajectory and
