@@ -1,4 +1,4 @@
-"""Whether the local minima found so far lie in a funnel (``hop_funnel``).
+"""Whether the restarts' minima call for flights (``hop_funnel``): a funnel, or copies.
 
 With finite differences from 10 variables on, the default search flies no
 flights: a step costs ``n + 1`` evaluations, and on landscapes without global
@@ -33,8 +33,8 @@ The funnel rule was chosen on bbob in 10 and 20-D (instances 7-9 and 13-20)
 and the test functions turned (seed 0), from the minima of scratch runs. A
 first rule, Pearson's correlation of at least 0.5 over 5 minima with the best
 one included, also held on 21 of the 44 Gallagher runs (f21, f22), whose
-flights found nothing; this one holds on 8. Nothing here depends on the coordinates: distances and values
-only.
+flights found nothing; this one holds on 8. Nothing here depends on the
+coordinates: distances and values only.
 """
 import numpy as np
 
