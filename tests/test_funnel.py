@@ -191,3 +191,25 @@ def test_on_a_cluster_found_again_elsewhere_the_flights_solve_what_restarts_alon
     with_flights = _solved_morse6(seeds)
     without = _solved_morse6(seeds, hop_funnel=False)
     assert sum(with_flights) - sum(without) >= 3, (with_flights, without)
+
+
+def test_an_interrupt_during_the_flights_from_copies_keeps_the_best_point():
+    """Ctrl-C at call 15,000 of a Morse run (seed 0) whose flights from copies started
+    before it: the run's best point and counts come with it."""
+    family = clusters.POTENTIALS["morse"]
+    half = clusters.half_width(6)
+    x0 = np.random.default_rng(200).uniform(-half, half, 18)
+    calls = []
+
+    def fun(x):
+        if len(calls) + 1 == 15_000:
+            calls.append(None)
+            raise KeyboardInterrupt
+        calls.append(family.energy(x))
+        return calls[-1]
+    with pytest.raises(KeyboardInterrupt) as info:
+        hamopt.minimize(fun, x0, bounds=[(-half, half)] * 18, maxfev=20_000, rng=0)
+    res = info.value.result
+    assert res.nhops > 0  # the interrupt came during the flights
+    assert res.nfev == len(calls) == 15_000
+    assert res.fun == family.energy(res.x) < family.energy(x0)
