@@ -93,27 +93,30 @@ def test_a_bad_hop_funnel_is_rejected_before_any_work():
     assert not calls
 
 
+def _counted_run(f, x0, bounds, maxfev, seed, **given):
+    """minimize with differences on ``f`` from ``x0``, checked for its counts (nfev
+    equals the calls, res.fun is F(res.x), no flights with hop_funnel=False)."""
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return f(x)
+    res = hamopt.minimize(fun, x0, bounds=bounds, maxfev=maxfev, rng=seed, **given)
+    assert res.nfev == len(calls) <= maxfev
+    assert res.fun == f(res.x)
+    if given.get("hop_funnel") is False:
+        assert res.nhops == 0
+    return res
+
+
 def _solved_rotated_rastrigin(seeds, **given):
     """[solved?] of minimize with differences on Rastrigin in 10-D turned about its
     minimizer, maxfev 10,000, each run checked for its counts."""
     fn = testfunctions.rotated("rastrigin", N)
     lower, upper = fn.bounds(N)
-    solved = []
-    for seed in seeds:
-        calls = []
-
-        def fun(x):
-            calls.append(1)
-            return fn.fun(x)
-        x0 = np.random.default_rng(100 + seed).uniform(lower, upper)
-        res = hamopt.minimize(fun, x0, bounds=list(zip(lower, upper)), maxfev=10_000,
-                              rng=seed, **given)
-        assert res.nfev == len(calls) <= 10_000
-        assert res.fun == fn.fun(res.x)
-        solved.append(res.fun - fn.minimum(N) <= 1e-6)
-        if given.get("hop_funnel") is False:
-            assert res.nhops == 0
-    return solved
+    return [_counted_run(fn.fun, np.random.default_rng(100 + seed).uniform(lower, upper),
+                         list(zip(lower, upper)), 10_000, seed, **given).fun
+            - fn.minimum(N) <= 1e-6 for seed in seeds]
 
 
 def test_on_rotated_rastrigin_the_funnel_flights_solve_what_restarts_alone_do_not():
@@ -132,20 +135,25 @@ def test_an_interrupt_during_the_funnel_flights_keeps_the_best_point():
     fn = testfunctions.rotated("rastrigin", N)
     lower, upper = fn.bounds(N)
     x0 = np.random.default_rng(100).uniform(lower, upper)
+    res, ncalls = _interrupted_at(5_000, fn.fun, x0, list(zip(lower, upper)), 10_000)
+    assert res.nhops > 0  # the interrupt came during the funnel's flights
+    assert res.nfev == ncalls == 5_000
+    assert res.fun == fn.fun(res.x) < fn.fun(x0)
+
+
+def _interrupted_at(call, f, x0, bounds, maxfev):
+    """(the result attached to the KeyboardInterrupt raised at ``call`` of a run on
+    ``f``, with seed 0; how many calls were made)."""
     calls = []
 
     def fun(x):
-        if len(calls) + 1 == 5_000:
-            calls.append(None)
+        calls.append(1)
+        if len(calls) == call:
             raise KeyboardInterrupt
-        calls.append(fn.fun(x))
-        return calls[-1]
+        return f(x)
     with pytest.raises(KeyboardInterrupt) as info:
-        hamopt.minimize(fun, x0, bounds=list(zip(lower, upper)), maxfev=10_000, rng=0)
-    res = info.value.result
-    assert res.nhops > 0  # the interrupt came during the funnel's flights
-    assert res.nfev == len(calls) == 5_000
-    assert res.fun == fn.fun(res.x) < fn.fun(x0)
+        hamopt.minimize(fun, x0, bounds=bounds, maxfev=maxfev, rng=0)
+    return info.value.result, len(calls)
 
 
 def test_the_lowest_found_again_elsewhere_is_a_copy_found_again_in_place_is_not():
@@ -164,22 +172,10 @@ def _solved_morse6(seeds, **given):
     variables), maxfev 20,000, each run checked for its counts."""
     family = clusters.POTENTIALS["morse"]
     half = clusters.half_width(6)
-    solved = []
-    for seed in seeds:
-        calls = []
-
-        def fun(x):
-            calls.append(1)
-            return family.energy(x)
-        x0 = np.random.default_rng(200 + seed).uniform(-half, half, 18)
-        res = hamopt.minimize(fun, x0, bounds=[(-half, half)] * 18, maxfev=20_000, rng=seed,
-                              **given)
-        assert res.nfev == len(calls) <= 20_000
-        assert res.fun == family.energy(res.x)
-        solved.append(res.fun < family.minima[6] + 1e-3)
-        if given.get("hop_funnel") is False:
-            assert res.nhops == 0
-    return solved
+    return [_counted_run(family.energy,
+                         np.random.default_rng(200 + seed).uniform(-half, half, 18),
+                         [(-half, half)] * 18, 20_000, seed, **given).fun
+            < family.minima[6] + 1e-3 for seed in seeds]
 
 
 def test_on_a_cluster_found_again_elsewhere_the_flights_solve_what_restarts_alone_do_not():
@@ -199,17 +195,7 @@ def test_an_interrupt_during_the_flights_from_copies_keeps_the_best_point():
     family = clusters.POTENTIALS["morse"]
     half = clusters.half_width(6)
     x0 = np.random.default_rng(200).uniform(-half, half, 18)
-    calls = []
-
-    def fun(x):
-        if len(calls) + 1 == 15_000:
-            calls.append(None)
-            raise KeyboardInterrupt
-        calls.append(family.energy(x))
-        return calls[-1]
-    with pytest.raises(KeyboardInterrupt) as info:
-        hamopt.minimize(fun, x0, bounds=[(-half, half)] * 18, maxfev=20_000, rng=0)
-    res = info.value.result
+    res, ncalls = _interrupted_at(15_000, family.energy, x0, [(-half, half)] * 18, 20_000)
     assert res.nhops > 0  # the interrupt came during the flights
-    assert res.nfev == len(calls) == 15_000
+    assert res.nfev == ncalls == 15_000
     assert res.fun == family.energy(res.x) < family.energy(x0)
