@@ -22,7 +22,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
              hop_steps=None, hop_patience=None, hop_dt=None, hop_gap=0.1,
              hop_directions="curvature", hop_climb=None, hop_landings=None,
              hop_line=False, hop_funnel=None, restarts=None, restart_samples=None,
-             maxiter=None, maxfev=None, tol=None, rng=None, particles=1, workers=1,
+             smoothing=None, maxiter=None, maxfev=None, tol=None, rng=None, particles=1, workers=1,
              callback=None, disp=False, progress=False, **unknown_options):
     r"""Minimize a function by energy-conserving Hamiltonian dynamics.
 
@@ -241,6 +241,18 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         gradients' worth; on bbob in 10 and 20 variables it hit more targets
         than one point; in 2 and 5 it went both ways: README, *Restarts*),
         else 1 (the fresh point itself, not evaluated before its start).
+    smoothing : float, optional
+        A length ``h``: each restart runs, before its polish, a trajectory of
+        ``30 n`` steps whose force is the gradient of ``F`` smoothed over
+        ``h`` (central differences of ``F`` at ``x +- h u`` along two random
+        orthonormal directions ``u``, new at every step: 5 evaluations a
+        step, values of ``fun`` only, whatever ``jac`` is). The particle's
+        energy stays that of ``F``, so it still lingers where ``F`` is low,
+        but it no longer sees wells smaller than ``h``: on a rugged landscape
+        with global structure (Rastrigin's, Schaffer's) it goes down the
+        funnel, where the polish from a fresh point stops in the nearest
+        well. Try a tenth of the box's width. Default None: off (README,
+        *A smoothed force*).
     maxiter : int, optional
         Maximum number of leapfrog steps in all (the first trajectory and the
         flights). Default: no limit with hops (the hop search ends by itself),
@@ -406,7 +418,7 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         hop_steps=hop_steps, hop_patience=hop_patience, hop_dt=hop_dt, hop_gap=hop_gap,
         hop_directions=hop_directions, hop_climb=hop_climb, hop_landings=hop_landings,
         hop_line=hop_line, hop_funnel=hop_funnel, restarts=restarts,
-        restart_samples=restart_samples,
+        restart_samples=restart_samples, smoothing=smoothing,
         maxiter=maxiter, maxfev=maxfev, tol=tol, finite_differences=objective.jac is None)
     if options.maxfev < objective.fev_per_step:
         raise ValueError(f"maxfev={options.maxfev}{' per particle' if particles > 1 else ''} "

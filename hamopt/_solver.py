@@ -16,9 +16,11 @@ from scipy.optimize import OptimizeResult
 
 from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and_message
 from .dynamics import Particle, regularized, run
+from .dynamics.layout import MAXITER
 from .search.flights import hop_search
 from .search.funnel import found_elsewhere, in_a_funnel
 from .search.polish import polish_stage
+from .search.smoothed import SmoothedObjective
 from .search.starts import restart_point
 from .search.state import SearchState
 
@@ -52,8 +54,10 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
 _SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
 
 
-def _stages(state, particle, objective, options, rng, callback, progress):
-    outcome = _first_trajectory(state, particle, objective, options, callback, progress)
+def _stages(state, particle, objective, options, rng, callback, progress, force=None):
+    """The trajectory (its force from ``force``: F's gradient, or F smoothed), the
+    polish and the hop search from ``particle``; the last Outcome."""
+    outcome = _first_trajectory(state, particle, objective, options, callback, progress, force)
     if outcome == Outcome.BAD_GRADIENT_SHAPE:
         return outcome
     if options.polish and outcome != Outcome.CALLBACK_STOPPED:
@@ -101,8 +105,16 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         best.nrestarts += 1
         x = restart_point(objective, x0, options, rng, best,
                           _samples_that_fit(options, best.nfev, fev))
-        f, g = objective.value_and_grad(x.copy())
-        best.nfev, best.njev = best.nfev + fev, best.njev + 1
+        # With smoothing, the restart's trajectory feels F smoothed (search/smoothed.py):
+        # its start and steps cost force.fev_per_step, and its gradients are not F's.
+        force = (objective if options.smoothing == 0.0
+                 else SmoothedObjective(objective, options.smoothing, rng, options.box))
+        try:
+            f, g = force.value_and_grad(x.copy())
+        except BaseException:
+            objective.pending = force.pending
+            raise
+        best.nfev, best.njev = best.nfev + force.fev_per_step, best.njev + 1
         f, g = float(f), np.asarray(g, dtype=float)
         if g.shape != x.shape:
             return Outcome.BAD_GRADIENT_SHAPE
@@ -110,16 +122,19 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.n_nonfinite_stops += 1  # a restart cut at its start
             best.ntrajectories += 1
             continue
-        particle = Particle(x, f, g, options.trajectory(best.nit), fev, rng,
-                            counts=(best.nit, best.nfev, best.njev))
-        state = SearchState(x=particle.x_best, fun=particle.f_best, jac=particle.jac_best,
+        particle = Particle(x, f, g, options.restart_trajectory(best.nit), force.fev_per_step,
+                            rng, counts=(best.nit, best.nfev, best.njev))
+        state = SearchState(x=particle.x_best, fun=particle.f_best,
+                            jac=particle.jac_best if force is objective else None,
                             f_start=particle.f_best, nit=best.nit, nfev=best.nfev,
                             njev=best.njev)
         if state.fun < best.fun:
-            best.x, best.fun, best.jac = state.x, state.fun, state.jac
+            best.x, best.fun, best.jac = state.x, state.fun, _known(state.jac, x.size)
         try:
-            outcome = _stages(state, particle, objective, options, rng, callback, progress)
+            outcome = _stages(state, particle, objective, options, rng, callback, progress,
+                              force)
         finally:
+            state.jac = _known(state.jac, x.size)
             best.absorb(state)
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
@@ -148,22 +163,40 @@ def _samples_that_fit(options, nfev, fev):
     return int(max(1, min(options.restart_samples, room)))
 
 
-def _first_trajectory(state, particle, objective, options, callback, progress):
-    """Run the first particle until it stops; its best point and counts go into ``state``."""
-    if options.trajectory().maxiter == 0:
+def _first_trajectory(state, particle, objective, options, callback, progress, force=None):
+    """Run the particle until it stops; its best point and counts go into ``state``.
+    With a smoothed ``force`` the best point's gradient is left unknown (None)."""
+    force = objective if force is None else force
+    smoothed = force is not objective
+    # A restart's smoothed trajectory that the dynamics' share of maxfev cuts short
+    # (or leaves out) has ended: its polish and the restarts after it go on.
+    cut = Outcome.MAXITER_REACHED if smoothed else Outcome.MAXFEV_REACHED
+    if particle.scalars[MAXITER] <= particle.nit:
         return Outcome.MAXITER_REACHED
-    if particle.nfev + objective.fev_per_step > options.dynamics_maxfev:
-        return Outcome.MAXFEV_REACHED
+    if particle.nfev + force.fev_per_step > options.dynamics_maxfev:
+        return cut
     state.ntrajectories += 1
     try:
-        outcome = Outcome(run(particle, objective, callback, progress))
+        outcome = Outcome(run(particle, force, callback, progress))
+    except BaseException:
+        if smoothed:
+            objective.pending = force.pending
+        raise
     finally:
         state.take_counts(particle)
-        state.take_best(particle)
+        if state.take_best(particle) and smoothed:
+            state.jac = None
+    if outcome == Outcome.MAXFEV_REACHED and state.nfev < options.maxfev:
+        outcome = cut
     if outcome == Outcome.REACHED_TOL and particle.f < particle.F0:
         outcome = Outcome.FELL_BELOW_F0
     state.n_nonfinite_stops += int(outcome == Outcome.NON_FINITE)
     return outcome
+
+
+def _known(jac, n):
+    """A gradient, or NaN where it was not computed (a smoothed trajectory's point)."""
+    return np.full(n, np.nan) if jac is None else jac
 
 
 def _target_reached(state, options):

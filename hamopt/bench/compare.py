@@ -131,6 +131,9 @@ def _hamopt(problem, x0, rng, settings):
         kwargs["maxiter"] = kwargs.pop("maxiter_per_dim") * problem.n
     if "trajectory_per_dim" in kwargs:
         kwargs["trajectory_steps"] = kwargs.pop("trajectory_per_dim") * problem.n
+    if "smoothing_fraction" in kwargs:
+        width = float(np.max(problem.upper - problem.lower))
+        kwargs["smoothing"] = kwargs.pop("smoothing_fraction") * width
     if kwargs.pop("maxfev_is_budget", False):
         # Too little left to share, or for one gradient each: hamopt refuses a maxfev
         # below that (n + 1 values with finite differences).
@@ -278,6 +281,9 @@ VARIANTS = {
     # no polish, no flights, then the harness's restarts).
     "hamopt_budget_trajectory": dict(maxfev_is_budget=True, trajectory_per_dim=10),
     "hamopt_budget_dynamics_only": dict(maxfev_is_budget=True, polish=False, hops=0),
+    # Each restart's trajectory with the force of F smoothed over a tenth of the box
+    # (search/smoothed.py).
+    "hamopt_budget_smoothed": dict(maxfev_is_budget=True, smoothing_fraction=0.1),
     "hamopt_particles4": dict(maxfev_is_budget=True, particles=4),
     "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
@@ -287,7 +293,7 @@ VARIANTS = {
 # two variants of one search otherwise differ by noise as well).
 SAME_STREAM = {name: "hamopt_budget" for name in (
     "hamopt_budget_no_funnel", "hamopt_budget_line_flights", "hamopt_budget_flights",
-    "hamopt_budget_trajectory", "hamopt_budget_dynamics_only")}
+    "hamopt_budget_trajectory", "hamopt_budget_dynamics_only", "hamopt_budget_smoothed")}
 
 
 def method_names(everything=False):
