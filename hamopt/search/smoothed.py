@@ -60,8 +60,11 @@ class SmoothedObjective:
         for u in directions.T:
             s_lo, s_hi = segment(x, u, self.box)
             ahead, behind = min(self.length, s_hi), max(-self.length, s_lo)
+            # Both values are taken even with no room along u (x in a corner of the
+            # box, u out of it both ways), so that a step costs fev_per_step calls.
+            rise = (self._value(self._point(x, ahead, u))
+                    - self._value(self._point(x, behind, u)))
             if ahead > behind:
-                rise = self._value(self._point(x, ahead, u)) - self._value(self._point(x, behind, u))
                 g += rise / (ahead - behind) * u
         self.pending = 0
         return f, g * (n / self.k)
