@@ -14,6 +14,7 @@ from hamopt.bench import clusters
 from hamopt.search.funnel import (FUNNEL_CORRELATION, FUNNEL_MINIMA, distinct_minima,
                                   found_elsewhere, funnel_correlation, in_a_funnel)
 
+from .counted import counted_run
 from .options import minimize_defaults
 
 N = FLIGHTS_WITH_DIFFERENCES_BELOW_N
@@ -94,16 +95,8 @@ def test_a_bad_hop_funnel_is_rejected_before_any_work():
 
 
 def _counted_run(f, x0, bounds, maxfev, seed, **given):
-    """minimize with differences on ``f`` from ``x0``, checked for its counts (nfev
-    equals the calls, res.fun is F(res.x), no flights with hop_funnel=False)."""
-    calls = []
-
-    def fun(x):
-        calls.append(1)
-        return f(x)
-    res = hamopt.minimize(fun, x0, bounds=bounds, maxfev=maxfev, rng=seed, **given)
-    assert res.nfev == len(calls) <= maxfev
-    assert res.fun == f(res.x)
+    """counted_run, and no flights with hop_funnel=False."""
+    res = counted_run(f, x0, bounds, maxfev, seed, **given)
     if given.get("hop_funnel") is False:
         assert res.nhops == 0
     return res
