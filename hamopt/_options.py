@@ -68,8 +68,9 @@ FLIGHTS_WITH_DIFFERENCES_BELOW_N = 10
 RESTART_SAMPLES_PER_DIM = 10
 # With ``smoothing``, each restart's trajectory is this many steps per variable
 # (search/smoothed.py; 5 evaluations a step whatever n). bbob in 10 and 20-D,
-# tuning instances (scratch runs): 10 n and 30 n steps gave 351 / 250 and 424 / 314
-# (run, target) pairs on f15-f19 against 284 / 198 without smoothing.
+# tuning instances (scratch runs of a prototype, h = 1): 10 n and 30 n steps gave
+# 351 / 250 and 424 / 314 (run, target) pairs on f15-f19 against 284 / 198 without
+# smoothing; this code, 406 / 282 (benchmarks/results/smoothed_bbob_tuning.md).
 SMOOTHED_STEPS_PER_DIM = 30
 
 

@@ -5,10 +5,10 @@ bowl, Schaffer's rings, Weierstrass's folds) the exact gradient points into
 the nearest well, and a trajectory or a polish from a fresh point ends in one
 of the many wells around it. Seen at the scale of the wells the landscape is a
 funnel. With ``smoothing = h`` each restart runs, before its polish, a
-trajectory of ``SMOOTHED_STEPS_PER_DIM * n`` steps (_options.py) whose force is the gradient
-of F averaged over that scale: central differences of F at ``x +- h u_j``
-along ``SMOOTHED_DIRECTIONS`` random orthonormal directions ``u_j``, new at
-every step,
+trajectory of ``SMOOTHED_STEPS_PER_DIM * n`` steps (_options.py) whose force
+is the gradient of F averaged over that scale: central differences of F at
+``x +- h u_j`` along ``SMOOTHED_DIRECTIONS`` random orthonormal directions
+``u_j``, new at every step,
 
     g = (n / k) sum_j (F(x + h u_j) - F(x - h u_j)) / (2 h) u_j,
 
