@@ -43,9 +43,13 @@ def interrupts_between_chunks():
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield noted
         return
-    previous = signal.signal(signal.SIGINT, noted)
+    # Set inside the try, and Python's default handler (the one replaced) put back in
+    # the finally: an interrupt that comes just after the handler is set
+    # must not leave it set (later runs would then see a handler of someone else's,
+    # install none, and lose their interrupts).
     try:
+        signal.signal(signal.SIGINT, noted)
         yield noted
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     noted.check()  # an interrupt during the last chunk
