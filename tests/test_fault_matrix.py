@@ -16,6 +16,7 @@ of calls of ``fun`` that were made (the call that raised included).
 """
 import _thread
 import math
+import signal
 import threading
 
 import numba
@@ -285,9 +286,25 @@ def test_nopython_path_keeps_the_best_point_as_the_python_path_does(name, n, see
     assert (compiled.nfev, compiled.status) == (python.nfev, python.status)
 
 
-def test_ctrl_c_that_numba_swallows_still_ends_the_run_between_chunks(monkeypatch):
+def _raises_keyboard_interrupt(signum, frame):
+    """A SIGINT handler of someone else's (a notebook's) that raises as Python's does."""
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("handler", [signal.default_int_handler, _raises_keyboard_interrupt])
+def test_ctrl_c_that_numba_swallows_still_ends_the_run_between_chunks(monkeypatch, handler):
     """numba's dispatcher loses a KeyboardInterrupt raised while it types a function
-    argument (hamopt/dynamics/interrupts.py); the interrupt must still end the run."""
+    argument (hamopt/dynamics/interrupts.py); the interrupt must still end the run,
+    whoever's SIGINT handler was there (it is put back after the run)."""
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        _swallowed_ctrl_c_ends_the_run(monkeypatch)
+    finally:
+        assert signal.getsignal(signal.SIGINT) is handler
+        signal.signal(signal.SIGINT, previous)
+
+
+def _swallowed_ctrl_c_ends_the_run(monkeypatch):
     from hamopt.dynamics import driver
     fn = FUNCTIONS["rastrigin"]
     x0 = np.random.default_rng(0).uniform(*fn.bounds(10))

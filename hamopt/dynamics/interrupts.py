@@ -1,14 +1,20 @@
-"""Ctrl-C during the nopython loop: noted by a handler, raised between chunks.
+"""Ctrl-C during the nopython loop: noted by a handler, delivered between chunks.
 
 numba's dispatcher runs Python code to type a first-class function argument
 (the user's jitted ``fun`` and ``jac``, at every chunk of the nopython loop), and a
-KeyboardInterrupt that Python's own SIGINT handler raises inside that code is
-lost: calling a jitted function with a function argument in a loop while the
-main thread was interrupted lost 10 of 20 interrupts here (numba 0.68.1; with
-array arguments only, none). A run that lost its interrupt went on to its end,
-which with ``maxiter=10**9`` is never (the test suite hung so once). So while
-the loop runs, SIGINT only sets a flag, and the loop raises KeyboardInterrupt
-itself between two chunks.
+KeyboardInterrupt that a SIGINT handler raises inside that code is lost: calling a
+jitted function with a function argument in a loop while the main thread was
+interrupted lost 10 of 20 interrupts here (numba 0.68.1; with array arguments
+only, none). A run that lost its interrupt went on to its end, which with
+``maxiter=10**9`` is never (the test suite hung so). So while the loop runs,
+SIGINT only sets a flag, and between two chunks the loop hands the interrupt to
+the handler that was there before: Python's own raises KeyboardInterrupt, and so
+does a notebook's; one of the user's does what it does.
+
+That holds whatever handler was there. An earlier version took over SIGINT only
+from Python's own handler and left any other in place; then, when another
+handler held SIGINT (one seen in full test-suite runs, not found), every
+interrupt of a nopython run was lost.
 """
 import contextlib
 import signal
@@ -16,10 +22,12 @@ import threading
 
 
 class _Noted:
-    """The flag a SIGINT sets; ``check()`` raises KeyboardInterrupt once it is set."""
+    """The flag a SIGINT sets; ``check()`` hands a noted interrupt to ``previous``,
+    the handler that was there before (see _deliver)."""
 
-    def __init__(self):
+    def __init__(self, previous=signal.default_int_handler):
         self.interrupted = False
+        self.previous = previous
 
     def __call__(self, signum, frame):
         self.interrupted = True
@@ -27,29 +35,36 @@ class _Noted:
     def check(self):
         if self.interrupted:
             self.interrupted = False
-            raise KeyboardInterrupt
+            _deliver(self.previous)
+
+
+def _deliver(handler):
+    """Do what ``handler`` (a value of ``signal.getsignal``) does with a SIGINT:
+    call it, ignore the interrupt for SIG_IGN, else raise KeyboardInterrupt."""
+    if callable(handler):
+        handler(signal.SIGINT, None)
+    elif handler != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
 def interrupts_between_chunks():
-    """A context whose value's ``check()`` raises KeyboardInterrupt if SIGINT arrived.
+    """A context whose value's ``check()`` delivers a SIGINT that came since the
+    last check to the handler SIGINT had before (Python's: KeyboardInterrupt).
 
-    Only in the main thread and when SIGINT has Python's default handler (a
-    handler of the user's, or of a notebook, is left as it is; then the
-    check never raises).
+    Only in the main thread (only it can set handlers; elsewhere, or where
+    SIGINT's handler was not set from Python, the check never delivers anything). The handler is set inside the try whose finally
+    puts the previous one back, so an interrupt right after it is set cannot
+    leave it set.
     """
-    noted = _Noted()
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
-        yield noted
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield _Noted()  # None: a handler set outside Python, which cannot be put back
         return
-    # Set inside the try, and Python's default handler (the one replaced) put back in
-    # the finally: an interrupt that comes just after the handler is set
-    # must not leave it set (later runs would then see a handler of someone else's,
-    # install none, and lose their interrupts).
+    noted = _Noted(previous)
     try:
         signal.signal(signal.SIGINT, noted)
         yield noted
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, noted.previous)
     noted.check()  # an interrupt during the last chunk
