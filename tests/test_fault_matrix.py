@@ -341,8 +341,9 @@ def _swallowed_ctrl_c_ends_the_run(monkeypatch):
 def test_ctrl_c_ends_a_nopython_run_with_its_best_point():
     """KeyboardInterrupt cannot be raised in numba code; Ctrl-C reaches the nopython
     loop between its chunks of steps, and the best point comes with it. Under
-    Python's own SIGINT handler, set here: in fresh-clone CI runs an earlier test
-    of the suite sometimes leaves another one, which does not raise (not found)."""
+    Python's own SIGINT handler, set here: a test process started in the
+    background without job control has SIGINT ignored (SIG_IGN), and then Ctrl-C
+    is rightly ignored."""
     fn = FUNCTIONS["rastrigin"]
     x0 = np.random.default_rng(0).uniform(*fn.bounds(40))
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)

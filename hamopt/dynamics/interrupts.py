@@ -12,9 +12,11 @@ the handler that was there before: Python's own raises KeyboardInterrupt, and so
 does a notebook's; one of the user's does what it does.
 
 That holds whatever handler was there. An earlier version took over SIGINT only
-from Python's own handler and left any other in place; then, when another
-handler held SIGINT (one seen in full test-suite runs, not found), every
-interrupt of a nopython run was lost.
+from Python's own handler and left any other in place. A process started in the
+background by a shell without job control (``cmd &`` in a script) has SIGINT
+ignored from its start (SIG_IGN, which Python keeps); the test suite run so lost
+every interrupt of its Ctrl-C tests, which then hung. Now an ignored SIGINT is
+ignored between chunks too, as it is everywhere else in that process.
 """
 import contextlib
 import signal
