@@ -55,9 +55,10 @@ def interrupts_between_chunks():
     last check to the handler SIGINT had before (Python's: KeyboardInterrupt).
 
     Only in the main thread (only it can set handlers; elsewhere, or where
-    SIGINT's handler was not set from Python, the check never delivers anything). The handler is set inside the try whose finally
-    puts the previous one back, so an interrupt right after it is set cannot
-    leave it set.
+    SIGINT's handler was not set from Python, the check never delivers
+    anything). The handler is set inside the try whose finally puts the
+    previous one back, so an interrupt right after it is set cannot leave it
+    set.
     """
     previous = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is not threading.main_thread() or previous is None:

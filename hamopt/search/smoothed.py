@@ -70,8 +70,9 @@ class SmoothedObjective:
         return f, g * (n / self.k)
 
     def _value(self, y):
+        """F at y, a point of its own (x is the particle's copy, the others new)."""
         self.pending += 1
-        return real_value(self.objective.value(y.copy()))
+        return real_value(self.objective.value(y))
 
     def _point(self, x, s, u):
         """x + s u, in the box (rounding may put it a hair outside)."""
