@@ -54,14 +54,16 @@ def solve(objective, x0, options, rng, callback=None, progress=None):
 _SUCCESSES = (Outcome.REACHED_TOL, Outcome.FELL_BELOW_F0)
 
 
-def _stages(state, particle, objective, options, rng, callback, progress, force=None):
+def _stages(state, particle, objective, options, rng, callback, progress, force=None,
+            rough=False):
     """The trajectory (its force from ``force``: F's gradient, or F smoothed), the
-    polish and the hop search from ``particle``; the last Outcome."""
+    polish (``rough``: one L-BFGS-B run to scipy's default tolerances) and the hop
+    search from ``particle``; the last Outcome."""
     outcome = _first_trajectory(state, particle, objective, options, callback, progress, force)
     if outcome == Outcome.BAD_GRADIENT_SHAPE:
         return outcome
     if options.polish and outcome != Outcome.CALLBACK_STOPPED:
-        improved = polish_stage(state, objective, options, rng)
+        improved = polish_stage(state, objective, options, rng, rough=rough)
         if improved and outcome not in _SUCCESSES and _target_reached(state, options):
             outcome = Outcome.POLISHED_TO_TOL
     if (outcome in (Outcome.MAXITER_REACHED, Outcome.NON_FINITE) and options.search
@@ -93,7 +95,10 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
     """Run the stages again from fresh points while the search keeps ending by itself
     and the budget allows a trajectory and its polish; with ``hop_funnel``, fly from
     the best point once the searches' minima form a funnel, and once they hold the
-    lowest twice, at two places (search/funnel.py). Returns the last Outcome."""
+    lowest twice, at two places (search/funnel.py). With ``rough_restarts`` a
+    restart's polish is rough, and the full one follows only where it went below
+    the run's best (so the best point is always fully polished). Returns the last
+    Outcome."""
     done = 0
     fev = objective.fev_per_step
     minima = [(best.x.copy(), best.fun)]  # where each search ended (search/funnel.py)
@@ -118,6 +123,7 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         f, g = float(f), np.asarray(g, dtype=float)
         if g.shape != x.shape:
             return Outcome.BAD_GRADIENT_SHAPE
+        lowest = best.fun  # the run's best before this restart
         if not (math.isfinite(f) and np.all(np.isfinite(g))):
             best.n_nonfinite_stops += 1  # a restart cut at its start
             best.ntrajectories += 1
@@ -132,7 +138,11 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.x, best.fun, best.jac = state.x, state.fun, _known(state.jac, x.size)
         try:
             outcome = _stages(state, particle, objective, options, rng, callback, progress,
-                              force)
+                              force, rough=options.rough_restarts)
+            if (options.rough_restarts and outcome == Outcome.SEARCH_ENDED
+                    and state.fun < lowest and polish_stage(state, objective, options, rng)
+                    and _target_reached(state, options)):
+                outcome = Outcome.POLISHED_TO_TOL
         finally:
             state.jac = _known(state.jac, x.size)
             best.absorb(state)

@@ -5,6 +5,7 @@ import pytest
 import hamopt
 from hamopt._options import FLIGHTS_WITH_DIFFERENCES_BELOW_N
 from hamopt.testfunctions import get
+from .counted import counted_run
 
 RASTRIGIN = get("rastrigin")
 BOX = [(-5.12, 5.12)] * 4
@@ -105,3 +106,52 @@ def test_the_flights_stay_below_that_n_with_gradients_and_when_hops_is_given():
                             rng=1)
     given = hamopt.minimize(RASTRIGIN.fun, np.full(n, 3.3), bounds=box, rng=1, hops=5)
     assert fewer.nhops > 0 and exact.nhops > 0 and given.nhops == 5
+
+
+# Two basins in N_NO_FLIGHTS variables: an ellipsoid (condition 1e4) of floor 0 around
+# A, and a narrow bowl of floor 0.5 around B, where the runs below start.
+_A, _B = np.full(N_NO_FLIGHTS, -2.0), np.full(N_NO_FLIGHTS, 2.5)
+_WEIGHTS = 10.0 ** (4 * np.arange(N_NO_FLIGHTS) / (N_NO_FLIGHTS - 1))
+
+
+def _two_floors(x):
+    return min(float(np.sum(_WEIGHTS * (x - _A) ** 2)),
+               0.5 + 100.0 * float(np.sum((x - _B) ** 2)))
+
+
+def test_without_flights_a_restart_polishes_roughly_and_fully_only_below_the_best(monkeypatch):
+    import hamopt._solver as solver
+    polishes = []  # (rough, the run's best before it, the searched state's value after it)
+    real = solver.polish_stage
+
+    def watched(state, objective, options, rng, start=None, rough=False):
+        improved = real(state, objective, options, rng, start, rough)
+        polishes.append((rough, state.fun))
+        return improved
+    monkeypatch.setattr(solver, "polish_stage", watched)
+    res = hamopt.minimize(_two_floors, _B + 0.01, bounds=[(-5, 5)] * N_NO_FLIGHTS,
+                          maxfev=10_000, rng=0)
+    assert res.nrestarts >= 5 and len(polishes) >= res.nrestarts
+    assert polishes[0][0] is False  # the first search's polish is the full one
+    best = polishes[0][1]
+    i = 1
+    while i < len(polishes):
+        rough, value = polishes[i]
+        assert rough, "a restart's first polish is the rough one"
+        if value < best:  # below the run's best: the full polish follows at once
+            assert polishes[i + 1][0] is False
+            best = polishes[i + 1][1]
+            i += 2
+        else:
+            i += 1
+    assert best == res.fun
+
+
+def test_without_flights_the_best_point_a_restart_found_is_fully_polished():
+    # The runs start in the bowl of floor 0.5; the restarts find the ellipsoid, where
+    # L-BFGS-B to scipy's default tolerances ends 1e-12 to 1e-10 above its floor (the
+    # same runs with the full polish left out), the full polish below 1e-14.
+    for seed in range(3):
+        res = counted_run(_two_floors, _B + 0.01, [(-5, 5)] * N_NO_FLIGHTS, 10_000, seed)
+        assert res.nrestarts >= 5
+        assert res.fun <= 1e-14
