@@ -234,6 +234,10 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         points). Default: as often as a finite ``maxfev``
         allows (each restart needs at least 100 steps' evaluations), none
         without ``maxfev``. The result is the best point of all of them.
+        Where the search flies no flights (finite differences from 10
+        variables on), a restart's polish is one L-BFGS-B run to scipy's
+        default tolerances, and the full polish follows only where it went
+        below the best point so far (README, *Rough restarts*).
     restart_samples : int, optional
         How many fresh points a restart draws (F only, one evaluation each,
         counted in ``nfev``) to start from the one with the lowest F. Default
