@@ -121,7 +121,7 @@ def _two_floors(x):
 
 def test_without_flights_a_restart_polishes_roughly_and_fully_only_below_the_best(monkeypatch):
     import hamopt._solver as solver
-    polishes = []  # (rough, the run's best before it, the searched state's value after it)
+    polishes = []  # (rough, the searched state's value after the polish)
     real = solver.polish_stage
 
     def watched(state, objective, options, rng, start=None, rough=False):
