@@ -140,9 +140,10 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             outcome = _stages(state, particle, objective, options, rng, callback, progress,
                               force, rough=options.rough_restarts)
             if (options.rough_restarts and outcome == Outcome.SEARCH_ENDED
-                    and state.fun < lowest and polish_stage(state, objective, options, rng)
-                    and _target_reached(state, options)):
-                outcome = Outcome.POLISHED_TO_TOL
+                    and state.fun < lowest):
+                # The rough polish went below the run's best: the full one from there.
+                if polish_stage(state, objective, options, rng) and _target_reached(state, options):
+                    outcome = Outcome.POLISHED_TO_TOL
         finally:
             state.jac = _known(state.jac, x.size)
             best.absorb(state)
