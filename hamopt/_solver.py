@@ -18,9 +18,9 @@ from ._outcomes import Outcome, attach_result, error_for, honest_end, status_and
 from .dynamics import Particle, regularized, run
 from .dynamics.layout import MAXITER
 from .search.flights import hop_search
-from .search.funnel import found_elsewhere, in_a_funnel
+from .search.funnel import FUNNEL_MINIMA, found_elsewhere, in_a_funnel
 from .search.polish import polish_stage
-from .search.smoothed import SmoothedObjective
+from .search.smoothed import SmoothedObjective, smoothing_pays
 from .search.starts import restart_point
 from .search.state import SearchState
 
@@ -102,6 +102,8 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
     done = 0
     fev = objective.fev_per_step
     minima = [(best.x.copy(), best.fun)]  # where each search ended (search/funnel.py)
+    seen = []  # F at every restart's fresh points (search/smoothed.py, smoothing_pays)
+    spent = [0, 0]  # evaluations of the plain restarts, of the smoothed ones
     funnel_flown = copies_flown = False
     while (outcome == Outcome.SEARCH_ENDED and done < options.restarts
            and best.nfev + _RESTART_MIN_STEPS * fev <= options.maxfev
@@ -109,11 +111,11 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         done += 1
         best.nrestarts += 1
         x = restart_point(objective, x0, options, rng, best,
-                          _samples_that_fit(options, best.nfev, fev))
-        # With smoothing, the restart's trajectory feels F smoothed (search/smoothed.py):
-        # its start and steps cost force.fev_per_step, and its gradients are not F's.
-        force = (objective if options.smoothing == 0.0
-                 else SmoothedObjective(objective, options.smoothing, rng, options.box))
+                          _samples_that_fit(options, best.nfev, fev), seen)
+        nfev_before = best.nfev  # the fresh points are the same for either kind
+        # A smoothed restart's trajectory feels F smoothed (search/smoothed.py): its
+        # start and steps cost force.fev_per_step, and its gradients are not F's.
+        force = _restart_force(objective, options, rng, done, seen, spent)
         try:
             f, g = force.value_and_grad(x.copy())
         except BaseException:
@@ -128,8 +130,8 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.n_nonfinite_stops += 1  # a restart cut at its start
             best.ntrajectories += 1
             continue
-        particle = Particle(x, f, g, options.restart_trajectory(best.nit), force.fev_per_step,
-                            rng, counts=(best.nit, best.nfev, best.njev))
+        particle = Particle(x, f, g, options.restart_trajectory(best.nit, force is not objective),
+                            force.fev_per_step, rng, counts=(best.nit, best.nfev, best.njev))
         state = SearchState(x=particle.x_best, fun=particle.f_best,
                             jac=particle.jac_best if force is objective else None,
                             f_start=particle.f_best, nit=best.nit, nfev=best.nfev,
@@ -142,11 +144,13 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             if (options.rough_restarts and outcome == Outcome.SEARCH_ENDED
                     and state.fun < lowest):
                 # The rough polish went below the run's best: the full one from there.
-                if polish_stage(state, objective, options, rng) and _target_reached(state, options):
+                if (polish_stage(state, objective, options, rng)
+                        and _target_reached(state, options)):
                     outcome = Outcome.POLISHED_TO_TOL
         finally:
             state.jac = _known(state.jac, x.size)
             best.absorb(state)
+        spent[int(force is not objective)] += best.nfev - nfev_before
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
         if not options.hop_funnel or outcome != Outcome.SEARCH_ENDED:
@@ -165,6 +169,21 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
 
 # A restart needs the budget for at least this many steps (the trajectory and polish).
 _RESTART_MIN_STEPS = 100
+
+
+def _restart_force(objective, options, rng, done, seen, spent):
+    """The force of restart number ``done`` (from 1): F's gradient, or F smoothed over
+    ``options.smoothing``. A given ``smoothing`` smooths every restart. The default's
+    (``smoothing_gated``) smooths none of the first FUNNEL_MINIMA - 1, whose minima
+    the funnel's rule needs; after them, a restart where the fresh points ``seen`` so
+    far say the landscape is a bowl (search/smoothed.py), while the smoothed
+    restarts have used no more evaluations than the plain ones (``spent``: plain,
+    smoothed), so that at least half of the restarts' budget stays with the plain,
+    cheap ones that find rare basins."""
+    if options.smoothing == 0.0 or (options.smoothing_gated and not (
+            done >= FUNNEL_MINIMA and spent[1] <= spent[0] and smoothing_pays(seen))):
+        return objective
+    return SmoothedObjective(objective, options.smoothing, rng, options.box)
 
 
 def _samples_that_fit(options, nfev, fev):

@@ -7,10 +7,16 @@ from hypothesis import strategies as st
 
 import hamopt
 from hamopt import testfunctions
+from hamopt import _solver
 from hamopt._objective import Objective
-from hamopt.search.smoothed import SMOOTHED_DIRECTIONS, SmoothedObjective
+from hamopt._options import validated_options
+from hamopt.search.funnel import FUNNEL_MINIMA
+from hamopt.search.smoothed import SMOOTHED_DIRECTIONS, SmoothedObjective, smoothing_pays
 
 from .counted import counted_run
+from .options import minimize_defaults
+
+restart_force = _solver._restart_force
 
 N = 10
 
@@ -89,14 +95,99 @@ def test_smoothing_must_be_a_nonnegative_length():
         hamopt.minimize(lambda x: float(x @ x), np.ones(2), smoothing="wide")
 
 
-def test_smoothing_zero_is_the_default_search_bit_for_bit():
-    fn = testfunctions.rotated("ackley", N)
-    lower, upper = fn.bounds(N)
-    x0 = np.random.default_rng(0).uniform(lower, upper)
-    runs = [hamopt.minimize(fn.fun, x0, bounds=list(zip(lower, upper)), maxfev=3000, rng=0,
-                            **given) for given in ({}, {"smoothing": 0.0})]
+def _holes(x):
+    """A plateau at 1 with two narrow holes (as Gallagher's peaks): low values are rare."""
+    return float(1.0 - np.exp(-8.0 * np.sum((x - 2.0) ** 2))
+                 - 0.5 * np.exp(-8.0 * np.sum((x + 1.0) ** 2)))
+
+
+def _forces(monkeypatch):
+    """Record, restart by restart, whether _restart_force smoothed it and the
+    evaluations the plain and the smoothed restarts had used before it."""
+    smoothed = []
+
+    def spy(objective, options, rng, done, seen, spent):
+        force = restart_force(objective, options, rng, done, seen, spent)
+        smoothed.append((force is not objective, tuple(spent)))
+        return force
+    monkeypatch.setattr(_solver, "_restart_force", spy)
+    return smoothed
+
+
+def test_the_default_smooths_no_restart_where_low_values_are_rare(monkeypatch):
+    """On a plateau with holes the fresh points' median is at the top of their range:
+    the default is the search with ``smoothing=0``, bit for bit, over many restarts."""
+    smoothed = _forces(monkeypatch)
+    box = [(-5.0, 5.0)] * N
+    x0 = np.full(N, 4.0)
+    runs = [hamopt.minimize(_holes, x0, bounds=box, maxfev=15_000, rng=0, **given)
+            for given in ({}, {"smoothing": 0.0})]
+    assert runs[0].nrestarts >= FUNNEL_MINIMA + 2
+    assert not any(kind for kind, _ in smoothed)
     assert runs[0].fun == runs[1].fun and np.array_equal(runs[0].x, runs[1].x)
     assert runs[0].nfev == runs[1].nfev
+
+
+def test_the_default_smooths_later_restarts_on_a_bowl_and_counts_every_call(monkeypatch):
+    """Styblinski-Tang's function turned, 10-D, differences, box (a bowl of wells whose
+    fresh points' median sits at about a fifth of their range): the first
+    FUNNEL_MINIMA - 1 restarts are plain (the funnel's rule needs their minima); later
+    ones are smoothed while the smoothed restarts have used no more evaluations than
+    the plain ones, and plain otherwise; nfev is still the number of calls of fun."""
+    smoothed = _forces(monkeypatch)
+    fn = testfunctions.rotated("styblinski_tang", N)
+    lower, upper = fn.bounds(N)
+    calls = []
+
+    def fun(x):
+        calls.append(1)
+        return fn.fun(x)
+    x0 = np.random.default_rng(3).uniform(lower, upper)
+    res = hamopt.minimize(fun, x0, bounds=list(zip(lower, upper)), maxfev=20_000, rng=0)
+    assert res.nfev == len(calls) <= 20_000
+    assert len(smoothed) == res.nrestarts > FUNNEL_MINIMA
+    assert not any(kind for kind, _ in smoothed[:FUNNEL_MINIMA - 1])
+    later = smoothed[FUNNEL_MINIMA - 1:]
+    assert all(kind == (smooth <= plain) for kind, (plain, smooth) in later)
+    assert any(kind for kind, _ in later) and not all(kind for kind, _ in later)
+
+
+def test_the_default_smoothing_length_is_a_tenth_of_the_fresh_points_region():
+    box = (np.full(N, -5.0), np.full(N, 15.0))
+    x0 = np.full(N, 3.0)
+    by_default = validated_options(x0, box, **minimize_defaults(finite_differences=True))
+    assert by_default.smoothing == pytest.approx(2.0) and by_default.smoothing_gated
+    unbounded = validated_options(x0, None, **minimize_defaults(finite_differences=True))
+    assert unbounded.smoothing == pytest.approx(0.6) and unbounded.smoothing_gated
+    given = validated_options(x0, box, **minimize_defaults(finite_differences=True,
+                                                           smoothing=0.5))
+    assert given.smoothing == 0.5 and not given.smoothing_gated
+    # Where the restarts fly flights or draw one point, the default smooths nothing.
+    for keywords in (dict(finite_differences=False), dict(finite_differences=True,
+                                                          restart_samples=1)):
+        options = validated_options(x0, box, **minimize_defaults(**keywords))
+        assert options.smoothing == 0.0 and not options.smoothing_gated
+    small = validated_options(np.ones(2), None, **minimize_defaults(finite_differences=True))
+    assert small.smoothing == 0.0
+
+
+def test_smoothing_pays_where_low_values_are_common():
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-5, 5, (100, N))
+    bowl = [float(x @ x) for x in points]
+    assert smoothing_pays(bowl)
+    assert not smoothing_pays([_holes(x) for x in points])
+    assert not smoothing_pays(bowl[:9])  # too few values to say
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=st.lists(st.floats(-1e6, 1e6), min_size=10, max_size=60),
+       scale=st.integers(-20, 20), seed=st.integers(0, 2**32 - 1))
+def test_smoothing_pays_depends_on_neither_the_order_nor_the_unit_of_the_values(
+        values, scale, seed):
+    order = np.random.default_rng(seed).permutation(len(values))
+    rescaled = [values[i] * 2.0 ** scale for i in order]  # exact in floating point
+    assert smoothing_pays(rescaled) == smoothing_pays(values)
 
 
 def test_smoothing_finds_lower_minima_of_ackleys_function_turned():

@@ -284,6 +284,8 @@ VARIANTS = {
     # Each restart's trajectory with the force of F smoothed over a tenth of the box
     # (search/smoothed.py).
     "hamopt_budget_smoothed": dict(maxfev_is_budget=True, smoothing_fraction=0.1),
+    # No restart smoothed (the default smooths some: search/smoothed.py, smoothing_pays).
+    "hamopt_budget_plain": dict(maxfev_is_budget=True, smoothing=0.0),
     "hamopt_particles4": dict(maxfev_is_budget=True, particles=4),
     "hamopt_particles16": dict(maxfev_is_budget=True, particles=16),
 }
@@ -293,7 +295,8 @@ VARIANTS = {
 # two variants of one search otherwise differ by noise as well).
 SAME_STREAM = {name: "hamopt_budget" for name in (
     "hamopt_budget_no_funnel", "hamopt_budget_line_flights", "hamopt_budget_flights",
-    "hamopt_budget_trajectory", "hamopt_budget_dynamics_only", "hamopt_budget_smoothed")}
+    "hamopt_budget_trajectory", "hamopt_budget_dynamics_only", "hamopt_budget_smoothed",
+    "hamopt_budget_plain")}
 
 
 def method_names(everything=False):

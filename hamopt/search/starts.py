@@ -22,12 +22,13 @@ from .._options import fresh_point
 from ..dynamics import regularized
 
 
-def restart_point(objective, x0, options, rng, state, samples):
+def restart_point(objective, x0, options, rng, state, samples, seen=None):
     """The start of a restart: the lowest (F with its weight-decay term) of
     ``samples`` fresh points, each one evaluation of ``fun`` counted in
     ``state.nfev`` as it returns. With one sample, the fresh point itself (not
     evaluated here). Points where F is not finite are never chosen unless
-    every one is."""
+    every one is. Each finite value is also appended to the list ``seen``, if
+    given (the run's record of its fresh points, search/smoothed.py)."""
     first = fresh_point(x0, options.box, rng)
     if samples == 1:
         return first
@@ -39,6 +40,8 @@ def restart_point(objective, x0, options, rng, state, samples):
         f = objective.value(x.copy())
         state.nfev += 1
         f = regularized(f, x, options.weight_decay)
+        if seen is not None and math.isfinite(f):
+            seen.append(f)
         if f < lowest:  # False for NaN
             start, lowest = x, f
     return start
