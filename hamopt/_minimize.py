@@ -255,7 +255,14 @@ def minimize(fun, x0, jac=None, F0=None, eta=1.0, dt=None, *, args=(), bounds=No
         but it no longer sees wells smaller than ``h``: on a rugged landscape
         with global structure (Rastrigin's, Schaffer's) it goes down the
         funnel, where the polish from a fresh point stops in the nearest
-        well. Try a tenth of the box's width. Default None: off (README,
+        well. ``0`` smooths no restart. Default None: where the restarts draw
+        fresh points and fly no flights (finite differences from 10
+        variables), ``h`` is a tenth of the widest side of the region the
+        fresh points come from (the box; else ``x0 +- max(1, max|x0|)``), and
+        a restart after the fifth is smoothed where the fresh points' median
+        value lies below the midpoint of their range (low values common: a
+        bowl, not a plateau with holes), while the smoothed restarts have used
+        no more evaluations than the plain ones; elsewhere off (README,
         *A smoothed force*).
     maxiter : int, optional
         Maximum number of leapfrog steps in all (the first trajectory and the
