@@ -116,6 +116,7 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         # A smoothed restart's trajectory feels F smoothed (search/smoothed.py): its
         # start and steps cost force.fev_per_step, and its gradients are not F's.
         force = _restart_force(objective, options, rng, done, seen, spent)
+        smoothed = force is not objective
         try:
             f, g = force.value_and_grad(x.copy())
         except BaseException:
@@ -130,10 +131,10 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
             best.n_nonfinite_stops += 1  # a restart cut at its start
             best.ntrajectories += 1
             continue
-        particle = Particle(x, f, g, options.restart_trajectory(best.nit, force is not objective),
+        particle = Particle(x, f, g, options.restart_trajectory(best.nit, smoothed),
                             force.fev_per_step, rng, counts=(best.nit, best.nfev, best.njev))
         state = SearchState(x=particle.x_best, fun=particle.f_best,
-                            jac=particle.jac_best if force is objective else None,
+                            jac=None if smoothed else particle.jac_best,
                             f_start=particle.f_best, nit=best.nit, nfev=best.nfev,
                             njev=best.njev)
         if state.fun < best.fun:
@@ -150,7 +151,7 @@ def _restarts(best, outcome, objective, x0, options, rng, callback, progress):
         finally:
             state.jac = _known(state.jac, x.size)
             best.absorb(state)
-        spent[int(force is not objective)] += best.nfev - nfev_before
+        spent[int(smoothed)] += best.nfev - nfev_before
         if outcome == Outcome.SEARCH_ENDED and _target_reached(best, options):
             return Outcome.POLISHED_TO_TOL
         if not options.hop_funnel or outcome != Outcome.SEARCH_ENDED:

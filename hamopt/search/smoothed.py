@@ -40,8 +40,8 @@ the scale ``h`` to follow, and plain restarts, many and cheap, find the holes.
 On bbob's functions in 10 and 20-D (200 uniform points, instance 7) the median
 sits at 0.06-0.35 of the range on f15-f20, 0.30-0.50 on f23-f24, 0.80-0.97 on
 f21-f22; the test point is the midpoint, not a value fitted between those.
-Only positions and ranks of values enter: no axis is special, and the rule is
-the same for ``a F + b`` with ``a > 0``.
+Only values enter, no positions: no axis is special, and the rule is the same
+for ``a F + b`` with ``a > 0``.
 """
 import numpy as np
 
